@@ -1,0 +1,17 @@
+// One scalar parameter of a likelihood, as the minimizer and the user see it.
+#pragma once
+
+#include <string>
+
+namespace hs3 {
+
+struct Parameter {
+  // pyhf's component name: "mu", "alpha_JES", "staterror_SR[2]".
+  std::string name;
+  double init = 0.0;
+  double lower = 0.0;
+  double upper = 0.0;
+  bool fixed = false;
+};
+
+}  // namespace hs3
