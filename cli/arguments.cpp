@@ -12,11 +12,10 @@ namespace {
 
 // Options that take a value, and flags that do not.
 const std::set<std::string> kValued = {
-    "patch",      "at",        "measurement", "normsys-code",
-    "histosys-code", "fix",    "init",        "minos",
-    "strategy",   "tolerance", "test-poi",    "test-stat",
-    "cl",         "poi",       "range",       "analysis",
-    "log-level",  "calctype",  "points",      "jobs"};
+    "patch",    "at",        "measurement", "normsys-code", "histosys-code",
+    "fix",      "init",      "minos",       "strategy",     "tolerance",
+    "test-poi", "test-stat", "cl",          "poi",          "range",
+    "analysis", "log-level", "calctype",    "points",       "jobs"};
 const std::set<std::string> kFlags = {"gradient", "all", "help", "quiet"};
 
 }  // namespace
@@ -99,8 +98,9 @@ double parseNumber(const std::string& text, const std::string& option) {
   char* end = nullptr;
   const double x = std::strtod(text.c_str(), &end);
   if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(x)) {
-    throw Error(ErrorCode::kInvalidArgument, "",
-                "'" + text + "' given to " + option + " is not a finite number");
+    throw Error(
+        ErrorCode::kInvalidArgument, "",
+        "'" + text + "' given to " + option + " is not a finite number");
   }
   return x;
 }

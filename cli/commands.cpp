@@ -22,8 +22,7 @@ std::shared_ptr<const Model> loadModel(const Arguments& args) {
   ModelOptions options;
   options.measurement = args.value("measurement");
   options.normsys = parseInterpolation(args.value("normsys-code", "code4"));
-  options.histosys =
-      parseInterpolation(args.value("histosys-code", "code4p"));
+  options.histosys = parseInterpolation(args.value("histosys-code", "code4p"));
   return Model::build(ws, options);
 }
 
@@ -65,9 +64,9 @@ int runCommand(const Arguments& args, std::ostream& out) {
     for (const auto& entry : commands) {
       known += (known.empty() ? "" : ", ") + entry.first;
     }
-    throw Error(ErrorCode::kInvalidArgument, "",
-                "unknown command '" + args.command + "' (known: " + known +
-                    ")");
+    throw Error(
+        ErrorCode::kInvalidArgument, "",
+        "unknown command '" + args.command + "' (known: " + known + ")");
   }
   return it->second(args, out);
 }

@@ -71,8 +71,8 @@ const char* fitStatusName(FitStatus status);
 // errordef above its minimum with all other free parameters refitted.
 struct MinosInterval {
   std::string name;
-  double lower = 0.0;  // negative: best - lower end
-  double upper = 0.0;  // positive: upper end - best
+  double lower = 0.0;       // negative: best - lower end
+  double upper = 0.0;       // positive: upper end - best
   bool lowerValid = false;  // false when the crossing lies beyond a bound
   bool upperValid = false;
 };
@@ -89,12 +89,14 @@ struct FitResult {
   double minValue = 0.0;  // f at the minimum
   double edm = 0.0;
   double edmTarget = 0.0;
-  std::size_t calls = 0;       // objective evaluations
+  std::size_t calls = 0;  // objective evaluations
   std::size_t callLimit = 0;
   std::size_t iterations = 0;  // BFGS steps
   // Free parameters within 1e-4 of a bound's range (relative to the width, or
   // absolute for one-sided bounds): their errors are not Gaussian.
   std::vector<std::string> atBound;
+  // The bound each parameter in atBound sits at, in the same order.
+  std::vector<double> atBoundLimits;
   std::vector<MinosInterval> minos;
 
   bool isValid() const {

@@ -52,7 +52,7 @@ class Line {
 
 }  // namespace hs3::log
 
-#define HS3_LOG(level, topic)                                \
-  if (!::hs3::log::isEnabled(::hs3::log::Level::level)) {    \
-  } else                                                     \
+#define HS3_LOG(level, topic)                             \
+  if (!::hs3::log::isEnabled(::hs3::log::Level::level)) { \
+  } else                                                  \
     ::hs3::log::Line(::hs3::log::Level::level, topic)

@@ -35,8 +35,8 @@ const std::vector<ModifierType>& allModifierTypes();
 struct Modifier {
   std::string name;
   ModifierType type = ModifierType::kNormFactor;
-  double hi = 1.0;  // normsys: factor at alpha = +1
-  double lo = 1.0;  // normsys: factor at alpha = -1
+  double hi = 1.0;             // normsys: factor at alpha = +1
+  double lo = 1.0;             // normsys: factor at alpha = -1
   std::vector<double> hiData;  // histosys: template at alpha = +1
   std::vector<double> loData;  // histosys: template at alpha = -1
   // shapesys, staterror: absolute uncertainty per bin.

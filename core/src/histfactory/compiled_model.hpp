@@ -39,7 +39,7 @@ struct Model::Compiled {
     std::vector<ScalarFactor> factors;
     std::vector<BinFactor> binFactors;
     std::vector<Shift> shifts;
-    std::size_t buffer = 0;  // offset of this sample's bins in the buffers
+    std::size_t buffer = 0;       // offset of this sample's bins in the buffers
     std::size_t firstFactor = 0;  // offset of its scalar factors
     std::size_t index = 0;        // position among all samples
   };
@@ -65,7 +65,7 @@ struct Model::Compiled {
   std::vector<PoissonTerm> poissons;
   Interpolation normsysCode = Interpolation::kCode4;
   Interpolation histosysCode = Interpolation::kCode4p;
-  std::size_t sampleBins = 0;  // sum over channels of samples x bins
+  std::size_t sampleBins = 0;     // sum over channels of samples x bins
   std::size_t scalarFactors = 0;  // scalar factors over all samples
   std::size_t sampleCount = 0;
 };

@@ -134,8 +134,8 @@ inline ValueAndSlope multiplicativeFactor(Interpolation code, double alpha,
   const double value =
       1.0 + x * (a1 + x * (a2 + x * (a3 + x * (a4 + x * (a5 + x * a6)))));
   const double slope =
-      a1 + x * (2 * a2 + x * (3 * a3 + x * (4 * a4 + x * (5 * a5 +
-                                                           x * 6 * a6))));
+      a1 +
+      x * (2 * a2 + x * (3 * a3 + x * (4 * a4 + x * (5 * a5 + x * 6 * a6))));
   return {value, slope};
 }
 
@@ -145,8 +145,8 @@ inline bool isAdditive(Interpolation code) {
 }
 
 // A normsys factor kappa(alpha) for any code, with nominal 1.
-inline ValueAndSlope normsysFactor(Interpolation code, double alpha,
-                                   double hi, double lo) {
+inline ValueAndSlope normsysFactor(Interpolation code, double alpha, double hi,
+                                   double lo) {
   if (isAdditive(code)) {
     const AdditiveWeights w = additiveWeights(code, alpha);
     return {1.0 + w.up * (hi - 1.0) + w.down * (1.0 - lo),
@@ -156,8 +156,8 @@ inline ValueAndSlope normsysFactor(Interpolation code, double alpha,
 }
 
 // A histosys shift of one bin for any code.
-inline ValueAndSlope histosysShift(Interpolation code, double alpha,
-                                   double nom, double hi, double lo) {
+inline ValueAndSlope histosysShift(Interpolation code, double alpha, double nom,
+                                   double hi, double lo) {
   if (isAdditive(code)) {
     const AdditiveWeights w = additiveWeights(code, alpha);
     return {w.up * (hi - nom) + w.down * (nom - lo),

@@ -24,16 +24,16 @@ constexpr double kHalfLogTwoPi = 0.91893853320467274178;
 }  // namespace
 
 struct Likelihood::Buffers {
-  std::vector<double> base;       // nominal + shifts, per sample bin
-  std::vector<double> binFactor;  // product of per-bin factors
-  std::vector<double> nu;         // expected main counts
-  std::vector<double> weight;     // d log L / d nu
-  std::vector<double> factorValue;  // every scalar factor of every sample
-  std::vector<double> factorSlope;  // their d kappa / d theta
-  std::vector<double> product;      // product of a sample's scalar factors
-  std::vector<double> othersProduct;  // product of the other factors
-  double mainConstant = 0.0;          // -sum lgamma(n + 1)
-  double gaussianConstant = 0.0;      // sum (-ln sqrt(2 pi) - ln sigma)
+  std::vector<double> base;             // nominal + shifts, per sample bin
+  std::vector<double> binFactor;        // product of per-bin factors
+  std::vector<double> nu;               // expected main counts
+  std::vector<double> weight;           // d log L / d nu
+  std::vector<double> factorValue;      // every scalar factor of every sample
+  std::vector<double> factorSlope;      // their d kappa / d theta
+  std::vector<double> product;          // product of a sample's scalar factors
+  std::vector<double> othersProduct;    // product of the other factors
+  double mainConstant = 0.0;            // -sum lgamma(n + 1)
+  double gaussianConstant = 0.0;        // sum (-ln sqrt(2 pi) - ln sigma)
   std::vector<double> poissonConstant;  // -lgamma(a + 1) per term
 };
 
@@ -60,9 +60,8 @@ void Likelihood::setData(std::vector<double> data) {
     throw Error(ErrorCode::kShapeMismatch, "",
                 "the data vector has " + std::to_string(data.size()) +
                     " entries, but the model needs " +
-                    std::to_string(model_->mainDataSize()) +
-                    " main bins and " + std::to_string(model_->auxDataSize()) +
-                    " auxiliary data");
+                    std::to_string(model_->mainDataSize()) + " main bins and " +
+                    std::to_string(model_->auxDataSize()) + " auxiliary data");
   }
   for (std::size_t i = 0; i < data.size(); ++i) {
     if (!std::isfinite(data[i])) {
@@ -148,10 +147,10 @@ LogpdfParts Likelihood::logpdf(const double* x) {
     for (const auto& s : channel.samples) {
       double* base = buf.base.data() + s.buffer;
       double* binFactor = buf.binFactor.data() + s.buffer;
-      const double product = evaluateSample(
-          c, s, channel.nbins, x, base, binFactor,
-          buf.factorValue.data() + s.firstFactor,
-          buf.factorSlope.data() + s.firstFactor);
+      const double product =
+          evaluateSample(c, s, channel.nbins, x, base, binFactor,
+                         buf.factorValue.data() + s.firstFactor,
+                         buf.factorSlope.data() + s.firstFactor);
       buf.product[s.index] = product;
       for (std::size_t b = 0; b < channel.nbins; ++b) {
         nu[b] += base[b] * binFactor[b] * product;
@@ -176,8 +175,8 @@ LogpdfParts Likelihood::logpdf(const double* x) {
     const auto& term = c.poissons[k];
     const double a = aux[term.aux];
     const double rate = x[term.param] * term.tau;
-    constraint += (a == 0 ? 0.0 : a * std::log(rate)) - rate +
-                  buf.poissonConstant[k];
+    constraint +=
+        (a == 0 ? 0.0 : a * std::log(rate)) - rate + buf.poissonConstant[k];
   }
   parts.constraint = constraint;
   return parts;
@@ -314,12 +313,11 @@ std::string Likelihood::explainNonFinite(const double* x) {
       const double observed = n[channel.offset + b];
       if (!std::isfinite(nu) || (nu <= 0 && observed > 0) || nu < 0) {
         std::ostringstream text;
-        text << "channel '" << channel.name << "' bin " << b
-             << " expects " << nu << " events against " << observed
-             << " observed";
+        text << "channel '" << channel.name << "' bin " << b << " expects "
+             << nu << " events against " << observed << " observed";
         for (const auto& s : channel.samples) {
-          const double yield = buffers_->base[s.buffer + b] *
-                               buffers_->binFactor[s.buffer + b];
+          const double yield =
+              buffers_->base[s.buffer + b] * buffers_->binFactor[s.buffer + b];
           if (!std::isfinite(yield) || yield < 0) {
             text << "; sample '" << s.name << "' gives " << yield
                  << " before its normalisation factors";

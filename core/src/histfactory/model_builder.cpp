@@ -66,14 +66,14 @@ const Measurement& pickMeasurement(const Workspace& ws,
     if (m.name == name) return m;
     known += (known.empty() ? "" : ", ") + m.name;
   }
-  throw Error(ErrorCode::kUnknownName, "measurements",
-              "no measurement named '" + name + "'; the workspace has " +
-                  known);
+  throw Error(
+      ErrorCode::kUnknownName, "measurements",
+      "no measurement named '" + name + "'; the workspace has " + known);
 }
 
 template <typename T>
-void overrideList(std::vector<T>& target, const std::optional<std::vector<T>>&
-                                              source,
+void overrideList(std::vector<T>& target,
+                  const std::optional<std::vector<T>>& source,
                   const std::string& path, const char* key,
                   const std::string& setName) {
   if (!source) return;
@@ -145,15 +145,13 @@ void applyConfig(SetDraft& set, const ParameterConfig& config) {
     return;
   }
   if (set.constraint != ConstraintKind::kNone) {
-    overrideList(set.auxdata, config.auxdata, config.path, "auxdata",
-                 set.name);
+    overrideList(set.auxdata, config.auxdata, config.path, "auxdata", set.name);
   }
   if (set.constraint == ConstraintKind::kGaussian) {
     overrideList(set.sigmas, config.sigmas, config.path, "sigmas", set.name);
   }
   if (set.constraint == ConstraintKind::kPoisson) {
-    overrideList(set.factors, config.factors, config.path, "factors",
-                 set.name);
+    overrideList(set.factors, config.factors, config.path, "factors", set.name);
   }
   for (std::size_t i = 0; i < set.count; ++i) {
     if (set.constraint == ConstraintKind::kGaussian && !(set.sigmas[i] > 0)) {
@@ -239,8 +237,9 @@ std::shared_ptr<const Model> Model::build(const Workspace& ws,
 
   std::vector<const Channel*> channels;
   for (const Channel& c : ws.channels) channels.push_back(&c);
-  std::sort(channels.begin(), channels.end(),
-            [](const Channel* a, const Channel* b) { return a->name < b->name; });
+  std::sort(
+      channels.begin(), channels.end(),
+      [](const Channel* a, const Channel* b) { return a->name < b->name; });
 
   std::set<std::string> sampleNameSet;
   for (const Channel* c : channels) {
@@ -318,10 +317,9 @@ std::shared_ptr<const Model> Model::build(const Workspace& ws,
     for (const Channel* channel : channels) {
       std::vector<const Sample*> samples;
       for (const Sample& s : channel->samples) samples.push_back(&s);
-      std::sort(samples.begin(), samples.end(),
-                [](const Sample* a, const Sample* b) {
-                  return a->name < b->name;
-                });
+      std::sort(
+          samples.begin(), samples.end(),
+          [](const Sample* a, const Sample* b) { return a->name < b->name; });
       for (const Sample* sample : samples) {
         std::vector<const Modifier*> mods;
         for (const Modifier& m : sample->modifiers) {
@@ -423,8 +421,8 @@ std::shared_ptr<const Model> Model::build(const Workspace& ws,
     }
     if (it->second.count != 1) {
       throw Error(ErrorCode::kInvalidValue, measurement.path + ".config.poi",
-                  "the parameter of interest '" + measurement.poi +
-                      "' has " + std::to_string(it->second.count) +
+                  "the parameter of interest '" + measurement.poi + "' has " +
+                      std::to_string(it->second.count) +
                       " components; it must be a single number");
     }
     model->poiIndex_ = static_cast<int>(it->second.first);
@@ -438,8 +436,8 @@ std::shared_ptr<const Model> Model::build(const Workspace& ws,
     compiledChannel.name = channel->name;
     compiledChannel.nbins = channel->samples.front().data.size();
     compiledChannel.offset = model->mainSize_;
-    ChannelInfo info{channel->name, compiledChannel.nbins,
-                     compiledChannel.offset, {}};
+    ChannelInfo info{
+        channel->name, compiledChannel.nbins, compiledChannel.offset, {}};
 
     auto observation = observations.find(channel->name);
     if (observation == observations.end()) {

@@ -45,8 +45,14 @@ Json parseJson(const std::string& text, const std::string& origin) {
     std::string detail = e.what();
     const auto colon = detail.find("] ");
     if (colon != std::string::npos) detail = detail.substr(colon + 2);
-    throw Error(ErrorCode::kParse, "", origin + " is not valid JSON: " +
-                                           detail);
+    throw Error(ErrorCode::kParse, "",
+                origin + " is not valid JSON: " + detail);
+  } catch (const Json::exception& e) {
+    // A number beyond the range of a double, for instance.
+    std::string detail = e.what();
+    const auto colon = detail.find("] ");
+    if (colon != std::string::npos) detail = detail.substr(colon + 2);
+    throw Error(ErrorCode::kParse, "", origin + " cannot be read: " + detail);
   }
 }
 
@@ -171,8 +177,7 @@ double JsonNode::number() const {
 bool JsonNode::boolean() const {
   if (!value_->is_boolean()) {
     fail(ErrorCode::kSchema,
-         std::string("must be true or false, but is ") +
-             jsonTypeName(*value_));
+         std::string("must be true or false, but is ") + jsonTypeName(*value_));
   }
   return value_->get<bool>();
 }

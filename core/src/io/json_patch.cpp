@@ -27,8 +27,8 @@ Json rewriteForWorkspace(const Json& operation, const Json& workspace) {
       pathIt->get<std::string>().substr(kModelParameters.size());
   for (std::size_t m = 0; m < workspace["measurements"].size(); ++m) {
     Json rewritten = operation;
-    rewritten["path"] = "/measurements/" + std::to_string(m) +
-                        "/config/parameters" + rest;
+    rewritten["path"] =
+        "/measurements/" + std::to_string(m) + "/config/parameters" + rest;
     out.push_back(rewritten);
   }
   return out;

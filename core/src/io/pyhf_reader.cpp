@@ -50,9 +50,9 @@ ModifierType parseModifierType(const JsonNode& node) {
 void requireLength(const JsonNode& node, std::size_t actual,
                    std::size_t expected, const std::string& what) {
   if (actual == expected) return;
-  node.fail(ErrorCode::kShapeMismatch,
-            "has " + std::to_string(actual) + " entries but " + what +
-                " has " + std::to_string(expected) + " bins");
+  node.fail(ErrorCode::kShapeMismatch, "has " + std::to_string(actual) +
+                                           " entries but " + what + " has " +
+                                           std::to_string(expected) + " bins");
 }
 
 Modifier readModifier(const JsonNode& node, std::size_t nbins,
@@ -73,9 +73,9 @@ Modifier readModifier(const JsonNode& node, std::size_t nbins,
     case ModifierType::kLumi:
     case ModifierType::kShapeFactor:
       if (!data.isNull()) {
-        data.fail(ErrorCode::kSchema,
-                  std::string("must be null for a ") +
-                      modifierTypeName(modifier.type) + " modifier");
+        data.fail(ErrorCode::kSchema, std::string("must be null for a ") +
+                                          modifierTypeName(modifier.type) +
+                                          " modifier");
       }
       break;
     case ModifierType::kNormSys:
@@ -126,10 +126,9 @@ Sample readSample(const JsonNode& node, std::size_t expectedBins,
     if (!seen.insert({modifier.name, modifier.type}).second) {
       modifiers.at(i).fail(ErrorCode::kDuplicateName,
                            std::string("the ") +
-                               modifierTypeName(modifier.type) +
-                               " modifier '" + modifier.name +
-                               "' appears twice in sample '" + sample.name +
-                               "'");
+                               modifierTypeName(modifier.type) + " modifier '" +
+                               modifier.name + "' appears twice in sample '" +
+                               sample.name + "'");
     }
     sample.modifiers.push_back(std::move(modifier));
   }
@@ -215,8 +214,8 @@ Measurement readMeasurement(const JsonNode& node) {
 Workspace readWorkspace(const Json& document) {
   const JsonNode root(document, "");
   root.requireObject();
-  root.rejectUnknownKeys({"channels", "observations", "measurements",
-                          "version"});
+  root.rejectUnknownKeys(
+      {"channels", "observations", "measurements", "version"});
   Workspace workspace;
 
   const JsonNode channels = root.at("channels").requireArray(1);
@@ -307,8 +306,8 @@ Workspace loadWorkspace(const std::string& path,
     // "file:NAME" names one patch of a patchset; a plain path is a JSON
     // Patch. A colon inside a path that exists is part of the path.
     const auto colon = spec.rfind(':');
-    const bool namesPatch = colon != std::string::npos &&
-                            !std::ifstream(spec).good() && colon > 0;
+    const bool namesPatch =
+        colon != std::string::npos && !std::ifstream(spec).good() && colon > 0;
     const std::string file = namesPatch ? spec.substr(0, colon) : spec;
     source.text = readTextFile(file);
     source.origin = file;

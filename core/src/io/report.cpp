@@ -28,9 +28,8 @@ const char* constraintName(ConstraintKind kind) {
 std::string inspect(const Model& model) {
   Json out;
   out["measurement"] = model.measurementName();
-  out["poi"] = model.hasPoi()
-                   ? Json(model.parameters()[model.poiIndex()].name)
-                   : Json(nullptr);
+  out["poi"] = model.hasPoi() ? Json(model.parameters()[model.poiIndex()].name)
+                              : Json(nullptr);
   out["interpolation"] = {
       {"normsys", interpolationName(model.options().normsys)},
       {"histosys", interpolationName(model.options().histosys)}};
