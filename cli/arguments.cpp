@@ -122,6 +122,11 @@ const char* usage() {
 commands:
   inspect   channels, samples, parameters and constraints of the model
   nll       log-likelihood at the initial parameters (or --at name=value)
+  fit       maximum-likelihood fit with Hessian errors and correlations
+  cls       CLs hypothesis test of one POI value (asymptotic formulas)
+  limit     upper limit on the POI, observed and expected
+  scan      profile-likelihood scan of one parameter
+  significance  discovery significance from q0, observed and expected
 
 options:
   -p, --patch FILE          apply a JSON Patch; FILE:NAME applies one patch
@@ -129,6 +134,21 @@ options:
   --measurement NAME        which measurement (default: the first)
   --at name=value           set one parameter (nll; repeatable)
   --gradient                also print the gradient of the nll (nll)
+  --fix name=value          fix a parameter at a value (repeatable)
+  --init name=value         start a parameter at a value (repeatable)
+  --bounds name=lo:hi       change a parameter's bounds (repeatable)
+  --minos name              profile-likelihood interval (fit; repeatable)
+  --strategy N              0, 1 (default) or 2, as in Minuit
+  --tolerance X             EDM target is 0.002 X errordef (fit: 0.1,
+                            inference: 0.01)
+  --test-poi X              POI value to test (cls; default 1)
+  --test-stat S             qtilde (default), q or q0 (cls)
+  --cl X                    confidence level of the limit (default 0.95)
+  --grid lo:hi:n            limit from a grid of n hypotests instead of
+                            root finding
+  --parameter NAME          parameter to scan (scan; default: the POI)
+  --range lo:hi:n           scan from lo to hi in n points (default: the
+                            parameter's bounds, 31 points)
   --normsys-code CODE       normsys interpolation (default code4)
   --histosys-code CODE      histosys interpolation (default code4p)
   --log-level LEVEL         debug, info, warning (default), error, off

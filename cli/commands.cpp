@@ -1,10 +1,14 @@
 #include "commands.hpp"
 
+#include <cmath>
 #include <functional>
 #include <map>
 #include <memory>
+#include <sstream>
 
 #include "hs3/error.hpp"
+#include "hs3/fit.hpp"
+#include "hs3/infer.hpp"
 #include "hs3/model.hpp"
 #include "hs3/report.hpp"
 #include "hs3/workspace.hpp"
@@ -36,6 +40,155 @@ std::vector<double> parametersAt(const Model& model, const Arguments& args) {
   return x;
 }
 
+// The model's parameter settings with --fix, --init and --bounds applied.
+std::vector<Parameter> parameterSettings(const Model& model,
+                                         const Arguments& args) {
+  std::vector<Parameter> parameters = model.parameters();
+  for (const std::string& text : args.values("fix")) {
+    const auto [name, value] = parseAssignment(text, "--fix");
+    Parameter& p = parameters[model.parameterIndex(name)];
+    p.fixed = true;
+    p.init = value;
+  }
+  for (const std::string& text : args.values("init")) {
+    const auto [name, value] = parseAssignment(text, "--init");
+    parameters[model.parameterIndex(name)].init = value;
+  }
+  for (const std::string& text : args.values("bounds")) {
+    const auto equals = text.rfind('=');
+    const auto colon = text.rfind(':');
+    if (equals == std::string::npos || colon == std::string::npos ||
+        colon < equals) {
+      throw Error(ErrorCode::kInvalidArgument, "",
+                  "--bounds takes name=lower:upper, not '" + text + "'");
+    }
+    Parameter& p = parameters[model.parameterIndex(text.substr(0, equals))];
+    p.lower = parseNumber(text.substr(equals + 1, colon - equals - 1),
+                          "--bounds " + text);
+    p.upper = parseNumber(text.substr(colon + 1), "--bounds " + text);
+    if (p.lower >= p.upper) {
+      throw Error(ErrorCode::kInvalidArgument, "",
+                  "--bounds " + text +
+                      ": the lower bound must be below "
+                      "the upper");
+    }
+  }
+  return parameters;
+}
+
+FitOptions fitOptions(const Arguments& args, FitOptions options) {
+  const std::string strategy = args.value("strategy");
+  if (!strategy.empty()) {
+    const double s = parseNumber(strategy, "--strategy");
+    if (s != 0 && s != 1 && s != 2) {
+      throw Error(ErrorCode::kInvalidArgument, "",
+                  "--strategy takes 0, 1 or 2");
+    }
+    options.strategy = static_cast<int>(s);
+  }
+  const std::string tolerance = args.value("tolerance");
+  if (!tolerance.empty()) {
+    options.tolerance = parseNumber(tolerance, "--tolerance");
+  }
+  options.minos = args.values("minos");
+  return options;
+}
+
+// lo:hi:n as n evenly spaced values.
+std::vector<double> parseGrid(const std::string& text,
+                              const std::string& option) {
+  const auto first = text.find(':');
+  const auto second = text.find(':', first + 1);
+  if (first == std::string::npos || second == std::string::npos) {
+    throw Error(ErrorCode::kInvalidArgument, "",
+                option + " takes lo:hi:n, not '" + text + "'");
+  }
+  const double lo = parseNumber(text.substr(0, first), option);
+  const double hi =
+      parseNumber(text.substr(first + 1, second - first - 1), option);
+  const double count = parseNumber(text.substr(second + 1), option);
+  if (count < 2 || count > 100000 || count != std::floor(count) || hi <= lo) {
+    throw Error(ErrorCode::kInvalidArgument, "",
+                option + " " + text +
+                    ": needs lo < hi and a whole number of points from 2 "
+                    "to 100000");
+  }
+  const int n = static_cast<int>(count);
+  std::vector<double> values;
+  for (int i = 0; i < n; ++i) values.push_back(lo + (hi - lo) * i / (n - 1));
+  return values;
+}
+
+InferenceOptions inferenceOptions(const Model& model, const Arguments& args) {
+  InferenceOptions options;
+  options.parameters = parameterSettings(model, args);
+  options.fit = fitOptions(args, options.fit);
+  options.statistic = parseTestStatistic(args.value("test-stat", "qtilde"));
+  return options;
+}
+
+int fitCommand(const Arguments& args, std::ostream& out) {
+  const auto model = loadModel(args);
+  Likelihood likelihood(model, model->observedData());
+  const FitResult result = minimize(likelihood, parameterSettings(*model, args),
+                                    fitOptions(args, {}));
+  out << report::fit(result) << "\n";
+  return 0;
+}
+
+int clsCommand(const Arguments& args, std::ostream& out) {
+  const auto model = loadModel(args);
+  Inference inference(model, model->observedData(),
+                      inferenceOptions(*model, args));
+  const double poi = parseNumber(args.value("test-poi", "1"), "--test-poi");
+  out << report::hypotest(inference.hypotest(poi)) << "\n";
+  return 0;
+}
+
+int limitCommand(const Arguments& args, std::ostream& out) {
+  const auto model = loadModel(args);
+  Inference inference(model, model->observedData(),
+                      inferenceOptions(*model, args));
+  const double level = parseNumber(args.value("cl", "0.95"), "--cl");
+  const std::string grid = args.value("grid");
+  const UpperLimitResult result =
+      grid.empty()
+          ? inference.upperLimit(level)
+          : inference.upperLimitFromGrid(parseGrid(grid, "--grid"), level);
+  out << report::upperLimit(result) << "\n";
+  return 0;
+}
+
+int scanCommand(const Arguments& args, std::ostream& out) {
+  const auto model = loadModel(args);
+  Inference inference(model, model->observedData(),
+                      inferenceOptions(*model, args));
+  std::string name = args.value("parameter", args.value("poi"));
+  if (name.empty()) {
+    if (!model->hasPoi()) {
+      throw Error(ErrorCode::kInvalidArgument, "",
+                  "the model has no POI; name the parameter to scan with "
+                  "--parameter");
+    }
+    name = model->parameters()[model->poiIndex()].name;
+  }
+  const Parameter& p = inference.parameters()[model->parameterIndex(name)];
+  std::ostringstream fallback;
+  fallback.precision(17);
+  fallback << p.lower << ":" << p.upper << ":31";
+  const auto values = parseGrid(args.value("range", fallback.str()), "--range");
+  out << report::scan(inference.scan(name, values)) << "\n";
+  return 0;
+}
+
+int significanceCommand(const Arguments& args, std::ostream& out) {
+  const auto model = loadModel(args);
+  Inference inference(model, model->observedData(),
+                      inferenceOptions(*model, args));
+  out << report::significance(inference.significance()) << "\n";
+  return 0;
+}
+
 int inspectCommand(const Arguments& args, std::ostream& out) {
   out << report::inspect(*loadModel(args)) << "\n";
   return 0;
@@ -57,6 +210,11 @@ int runCommand(const Arguments& args, std::ostream& out) {
   static const std::map<std::string, Command> commands = {
       {"inspect", inspectCommand},
       {"nll", nllCommand},
+      {"fit", fitCommand},
+      {"cls", clsCommand},
+      {"limit", limitCommand},
+      {"scan", scanCommand},
+      {"significance", significanceCommand},
   };
   auto it = commands.find(args.command);
   if (it == commands.end()) {

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "hs3/fit.hpp"
+#include "hs3/infer.hpp"
 #include "hs3/model.hpp"
 
 namespace hs3::report {
@@ -18,5 +20,19 @@ std::string inspect(const Model& model);
 // "gradient" (of the nll, by parameter name) when asked for.
 std::string nll(Likelihood& likelihood, const std::vector<double>& x,
                 bool withGradient);
+
+// Best fit, errors, correlations, twice_nll, status and its explanation.
+std::string fit(const FitResult& result);
+
+// pyhf's shape ({"CLs_obs", "CLs_exp"}) plus the tail probabilities, the
+// statistics and any fit warnings.
+std::string hypotest(const HypotestResult& result);
+
+// {"obs", "exp"} as pyhf prints limits, with what was not found.
+std::string upperLimit(const UpperLimitResult& result);
+
+std::string scan(const ScanResult& result);
+
+std::string significance(const SignificanceResult& result);
 
 }  // namespace hs3::report

@@ -90,4 +90,112 @@ std::string nll(Likelihood& likelihood, const std::vector<double>& x,
   return out.dump(2);
 }
 
+namespace {
+
+Json band(const Band& values) {
+  return Json(std::vector<double>(values.begin(), values.end()));
+}
+
+Json optionalNumber(const std::optional<double>& value) {
+  return value ? Json(*value) : Json(nullptr);
+}
+
+}  // namespace
+
+std::string fit(const FitResult& result) {
+  Json out;
+  out["status"] = fitStatusName(result.status);
+  out["valid"] = result.isValid();
+  out["message"] = result.message();
+  out["twice_nll"] = 2 * result.minValue;
+  out["edm"] = result.edm;
+  out["edm_target"] = result.edmTarget;
+  out["calls"] = result.calls;
+  out["call_limit"] = result.callLimit;
+  out["parameters"] = result.names;
+  out["bestfit"] = result.values;
+  out["uncertainties"] = result.errors;
+  out["at_bound"] = result.atBound;
+  const std::size_t n = result.names.size();
+  Json correlations = Json::array();
+  if (result.correlation.size() == n * n) {
+    for (std::size_t i = 0; i < n; ++i) {
+      correlations.push_back(
+          std::vector<double>(result.correlation.begin() + i * n,
+                              result.correlation.begin() + (i + 1) * n));
+    }
+  }
+  out["correlations"] = correlations;
+  Json minos = Json::object();
+  for (const MinosInterval& m : result.minos) {
+    minos[m.name] = {{"lower", m.lower},
+                     {"upper", m.upper},
+                     {"lower_valid", m.lowerValid},
+                     {"upper_valid", m.upperValid}};
+  }
+  out["minos"] = minos;
+  return out.dump(2);
+}
+
+std::string hypotest(const HypotestResult& result) {
+  Json out;
+  out["test_poi"] = result.poi;
+  out["test_stat"] = testStatisticName(result.statistic);
+  out["CLs_obs"] = result.cls;
+  out["CLs_exp"] = band(result.clsExpected);
+  out["CLsb_obs"] = result.clsb;
+  out["CLb_obs"] = result.clb;
+  out["q_obs"] = result.qObserved;
+  out["q_asimov"] = result.qAsimov;
+  out["mu_hat"] = result.muHat;
+  out["warnings"] = result.warnings;
+  return out.dump(2);
+}
+
+std::string upperLimit(const UpperLimitResult& result) {
+  Json out;
+  out["cl"] = result.level;
+  out["obs"] = result.observed;
+  out["exp"] = band(result.expected);
+  out["obs_found"] = result.observedFound;
+  out["exp_found"] = std::vector<bool>(result.expectedFound.begin(),
+                                       result.expectedFound.end());
+  out["n_hypotests"] = result.points.size();
+  out["message"] = result.message;
+  return out.dump(2);
+}
+
+std::string scan(const ScanResult& result) {
+  Json out;
+  out["parameter"] = result.parameter;
+  out["bestfit"] = result.bestFit;
+  out["twice_nll_min"] = result.twiceNllMin;
+  Json points = Json::array();
+  for (const ScanPoint& p : result.points) {
+    points.push_back({{"value", p.value},
+                      {"twice_nll", p.twiceNll},
+                      {"delta_twice_nll", p.deltaTwiceNll},
+                      {"status", fitStatusName(p.status)}});
+  }
+  out["points"] = points;
+  out["interval_68"] = {optionalNumber(result.lower68),
+                        optionalNumber(result.upper68)};
+  out["interval_95"] = {optionalNumber(result.lower95),
+                        optionalNumber(result.upper95)};
+  return out.dump(2);
+}
+
+std::string significance(const SignificanceResult& result) {
+  Json out;
+  out["q0"] = result.q0;
+  out["p0"] = result.p0;
+  out["Z"] = result.z;
+  out["q0_asimov"] = result.q0Asimov;
+  out["p0_exp"] = result.p0Expected;
+  out["Z_exp"] = result.zExpected;
+  out["p0_exp_band"] = band(result.p0ExpectedBand);
+  out["mu_hat"] = result.muHat;
+  return out.dump(2);
+}
+
 }  // namespace hs3::report
