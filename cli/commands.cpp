@@ -2,14 +2,18 @@
 
 #include <cmath>
 #include <functional>
+#include <iostream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "hs3/error.hpp"
 #include "hs3/fit.hpp"
 #include "hs3/infer.hpp"
 #include "hs3/model.hpp"
+#include "hs3/parallel.hpp"
 #include "hs3/report.hpp"
 #include "hs3/workspace.hpp"
 
@@ -127,6 +131,97 @@ InferenceOptions inferenceOptions(const Model& model, const Arguments& args) {
   return options;
 }
 
+unsigned jobCount(const Arguments& args) {
+  const std::string jobs = args.value("jobs");
+  if (jobs.empty()) return std::max(1u, std::thread::hardware_concurrency());
+  const double n = parseNumber(jobs, "--jobs");
+  if (n < 1 || n > 1024 || n != std::floor(n)) {
+    throw Error(ErrorCode::kInvalidArgument, "",
+                "--jobs takes a whole number from 1 to 1024");
+  }
+  return static_cast<unsigned>(n);
+}
+
+int pullsCommand(const Arguments& args, std::ostream& out) {
+  const auto model = loadModel(args);
+  Inference inference(model, model->observedData(),
+                      inferenceOptions(*model, args));
+  out << report::pulls(inference.pulls()) << "\n";
+  return 0;
+}
+
+int rankingCommand(const Arguments& args, std::ostream& out) {
+  const auto model = loadModel(args);
+  Inference inference(model, model->observedData(),
+                      inferenceOptions(*model, args));
+  out << report::ranking(inference.ranking(jobCount(args))) << "\n";
+  return 0;
+}
+
+int yieldsCommand(const Arguments& args, std::ostream& out) {
+  const auto model = loadModel(args);
+  Inference inference(model, model->observedData(),
+                      inferenceOptions(*model, args));
+  out << report::yields(inference.yields()) << "\n";
+  return 0;
+}
+
+// --all: the command once per patch of the patchset given with -p, on
+// every core, one JSON line per patch in the patchset's order.
+int runAllPatches(const Arguments& args, std::ostream& out) {
+  if (args.patches.size() != 1) {
+    throw Error(ErrorCode::kInvalidArgument, "",
+                "--all takes exactly one patchset, given with -p");
+  }
+  const std::string patchsetFile = args.patches.front();
+  const std::string patchsetText = readTextFile(patchsetFile);
+  const std::vector<PatchInfo> patches = listPatches(patchsetText);
+  const std::string workspaceText = readTextFile(args.workspace);
+  std::vector<std::string> lines(patches.size());
+  std::vector<bool> done(patches.size(), false);
+  std::mutex progress;
+  std::size_t finished = 0, printed = 0;
+  const bool quiet = args.hasFlag("quiet");
+  parallelFor(patches.size(), jobCount(args), [&](std::size_t i) {
+    PatchSource source{patchsetText, patches[i].name, patchsetFile};
+    std::string body;
+    try {
+      ModelOptions options;
+      options.measurement = args.value("measurement");
+      options.normsys = parseInterpolation(args.value("normsys-code", "code4"));
+      options.histosys =
+          parseInterpolation(args.value("histosys-code", "code4p"));
+      const auto model =
+          Model::build(parseWorkspace(workspaceText, {source}), options);
+      Inference inference(model, model->observedData(),
+                          inferenceOptions(*model, args));
+      if (args.command == "cls") {
+        const double poi =
+            parseNumber(args.value("test-poi", "1"), "--test-poi");
+        body = report::hypotest(inference.hypotest(poi));
+      } else {
+        const double level = parseNumber(args.value("cl", "0.95"), "--cl");
+        body = report::upperLimit(inference.upperLimit(level));
+      }
+    } catch (const Error& e) {
+      // One broken patch does not stop the others; its line says why.
+      body = report::errorObject(e);
+    }
+    std::lock_guard<std::mutex> lock(progress);
+    lines[i] = report::patchLine(patches[i].name, patches[i].values, body);
+    done[i] = true;
+    ++finished;
+    while (printed < lines.size() && done[printed]) {
+      out << lines[printed++] << "\n" << std::flush;
+    }
+    if (!quiet) {
+      std::cerr << "\r" << finished << "/" << patches.size() << " patches"
+                << (finished == patches.size() ? "\n" : "") << std::flush;
+    }
+  });
+  return 0;
+}
+
 int fitCommand(const Arguments& args, std::ostream& out) {
   const auto model = loadModel(args);
   Likelihood likelihood(model, model->observedData());
@@ -137,6 +232,7 @@ int fitCommand(const Arguments& args, std::ostream& out) {
 }
 
 int clsCommand(const Arguments& args, std::ostream& out) {
+  if (args.hasFlag("all")) return runAllPatches(args, out);
   const auto model = loadModel(args);
   Inference inference(model, model->observedData(),
                       inferenceOptions(*model, args));
@@ -146,6 +242,7 @@ int clsCommand(const Arguments& args, std::ostream& out) {
 }
 
 int limitCommand(const Arguments& args, std::ostream& out) {
+  if (args.hasFlag("all")) return runAllPatches(args, out);
   const auto model = loadModel(args);
   Inference inference(model, model->observedData(),
                       inferenceOptions(*model, args));
@@ -215,6 +312,9 @@ int runCommand(const Arguments& args, std::ostream& out) {
       {"limit", limitCommand},
       {"scan", scanCommand},
       {"significance", significanceCommand},
+      {"pulls", pullsCommand},
+      {"ranking", rankingCommand},
+      {"yields", yieldsCommand},
   };
   auto it = commands.find(args.command);
   if (it == commands.end()) {

@@ -118,6 +118,63 @@ struct SignificanceResult {
   double muHat = 0.0;
 };
 
+// A nuisance parameter after the fit, against its constraint: pull =
+// (fitted - nominal) / prefit width, constraint = postfit / prefit width.
+struct PullEntry {
+  std::string name;
+  double value = 0.0;
+  double error = 0.0;
+  bool constrained = false;  // unconstrained parameters have no pull
+  double nominal = 0.0;      // the auxiliary datum's value in parameter units
+  double prefitError = 0.0;
+  double pull = 0.0;
+  double constraint = 0.0;
+};
+
+struct PullsResult {
+  FitResult fit;
+  std::vector<PullEntry> entries;  // every free parameter but the POI
+};
+
+// The shift of the POI when one nuisance parameter is fixed at its fitted
+// value plus or minus its prefit or postfit error and the rest refitted.
+struct ImpactEntry {
+  std::string name;
+  double value = 0.0;
+  double error = 0.0;
+  double prefitUp = 0.0;
+  double prefitDown = 0.0;
+  double postfitUp = 0.0;
+  double postfitDown = 0.0;
+};
+
+struct RankingResult {
+  std::string poi;
+  double poiValue = 0.0;
+  double poiError = 0.0;
+  // Ordered by the larger of |postfitUp| and |postfitDown|, largest first.
+  std::vector<ImpactEntry> entries;
+};
+
+// Expected yields by channel, sample and bin, before and after the fit,
+// with uncertainties propagated from the parameters' covariance (prefit:
+// the prefit widths, uncorrelated).
+struct YieldsResult {
+  struct Sample {
+    std::string name;
+    std::vector<double> prefit, prefitError, postfit, postfitError;
+  };
+  struct Channel {
+    std::string name;
+    std::vector<Sample> samples;
+    std::vector<double> data;
+    std::vector<double> prefitTotal, prefitTotalError;
+    std::vector<double> postfitTotal, postfitTotalError;
+  };
+  std::vector<Channel> channels;
+  FitResult fit;
+};
+
 class Inference {
  public:
   Inference(std::shared_ptr<const Model> model, std::vector<double> data,
@@ -152,6 +209,11 @@ class Inference {
                       onProgress = nullptr);
 
   SignificanceResult significance();
+
+  PullsResult pulls();
+  // Impacts on the POI; independent refits run on `threads` threads.
+  RankingResult ranking(unsigned threads = 1);
+  YieldsResult yields();
 
  private:
   struct Cache;

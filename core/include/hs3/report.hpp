@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "hs3/error.hpp"
 #include "hs3/fit.hpp"
 #include "hs3/infer.hpp"
 #include "hs3/model.hpp"
@@ -34,5 +35,18 @@ std::string upperLimit(const UpperLimitResult& result);
 std::string scan(const ScanResult& result);
 
 std::string significance(const SignificanceResult& result);
+
+std::string pulls(const PullsResult& result);
+std::string ranking(const RankingResult& result);
+std::string yields(const YieldsResult& result);
+
+// {"error": {"code", "path", "message"}} for an hs3::Error.
+std::string errorObject(const Error& error);
+
+// One compact line for one patch of a patchset: {"patch", "values", ...}
+// followed by the members of `body`, itself a JSON object's text.
+std::string patchLine(const std::string& patch,
+                      const std::vector<double>& values,
+                      const std::string& body);
 
 }  // namespace hs3::report

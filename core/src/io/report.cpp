@@ -198,4 +198,91 @@ std::string significance(const SignificanceResult& result) {
   return out.dump(2);
 }
 
+std::string pulls(const PullsResult& result) {
+  Json entries = Json::array();
+  for (const PullEntry& e : result.entries) {
+    Json entry = {{"name", e.name},
+                  {"value", e.value},
+                  {"error", e.error},
+                  {"constrained", e.constrained}};
+    if (e.constrained) {
+      entry["nominal"] = e.nominal;
+      entry["prefit_error"] = e.prefitError;
+      entry["pull"] = e.pull;
+      entry["constraint"] = e.constraint;
+    }
+    entries.push_back(entry);
+  }
+  Json out;
+  out["status"] = fitStatusName(result.fit.status);
+  out["message"] = result.fit.message();
+  out["twice_nll"] = 2 * result.fit.minValue;
+  out["pulls"] = entries;
+  return out.dump(2);
+}
+
+std::string ranking(const RankingResult& result) {
+  Json entries = Json::array();
+  for (const ImpactEntry& e : result.entries) {
+    entries.push_back({{"name", e.name},
+                       {"value", e.value},
+                       {"error", e.error},
+                       {"impact_prefit", {e.prefitUp, e.prefitDown}},
+                       {"impact_postfit", {e.postfitUp, e.postfitDown}}});
+  }
+  Json out;
+  out["poi"] = result.poi;
+  out["poi_value"] = result.poiValue;
+  out["poi_error"] = result.poiError;
+  out["ranking"] = entries;
+  return out.dump(2);
+}
+
+std::string yields(const YieldsResult& result) {
+  Json channels = Json::array();
+  for (const auto& c : result.channels) {
+    Json samples = Json::array();
+    for (const auto& s : c.samples) {
+      samples.push_back({{"name", s.name},
+                         {"prefit", s.prefit},
+                         {"prefit_error", s.prefitError},
+                         {"postfit", s.postfit},
+                         {"postfit_error", s.postfitError}});
+    }
+    channels.push_back({{"name", c.name},
+                        {"data", c.data},
+                        {"samples", samples},
+                        {"prefit_total", c.prefitTotal},
+                        {"prefit_total_error", c.prefitTotalError},
+                        {"postfit_total", c.postfitTotal},
+                        {"postfit_total_error", c.postfitTotalError}});
+  }
+  Json out;
+  out["status"] = fitStatusName(result.fit.status);
+  out["message"] = result.fit.message();
+  out["channels"] = channels;
+  return out.dump(2);
+}
+
+std::string errorObject(const Error& error) {
+  Json out;
+  out["error"] = {{"code", errorCodeName(error.code())},
+                  {"path", error.path()},
+                  {"message", error.message()}};
+  return out.dump();
+}
+
+std::string patchLine(const std::string& patch,
+                      const std::vector<double>& values,
+                      const std::string& body) {
+  Json out;
+  out["patch"] = patch;
+  out["values"] = values;
+  const Json members = Json::parse(body);
+  for (auto it = members.begin(); it != members.end(); ++it) {
+    out[it.key()] = it.value();
+  }
+  return out.dump();
+}
+
 }  // namespace hs3::report
