@@ -120,6 +120,13 @@ FitResult Inference::fixedPoiFit(double poi, Likelihood& likelihood,
   p.fixed = true;
   p.init = poi;
   FitResult result = minimize(likelihood, parameters, options_.fit);
+  if (!std::isfinite(result.minValue)) {
+    std::ostringstream text;
+    text << "with " << p.name << " fixed at " << poi
+         << " the likelihood cannot be evaluated: "
+         << likelihood.explainNonFinite(result.values.data());
+    throw Error(ErrorCode::kNumerical, "", text.str());
+  }
   // A fit that stopped above the best point known is restarted from there:
   // a warm start may sit in a flat valley that the default start avoids.
   if (!result.isValid() && !start.empty()) {
