@@ -11,11 +11,34 @@ namespace hs3::cli {
 namespace {
 
 // Options that take a value, and flags that do not.
-const std::set<std::string> kValued = {
-    "patch",    "at",        "measurement", "normsys-code", "histosys-code",
-    "fix",      "init",      "minos",       "strategy",     "tolerance",
-    "test-poi", "test-stat", "cl",          "poi",          "range",
-    "analysis", "log-level", "calctype",    "points",       "jobs"};
+const std::set<std::string> kValued = {"patch",
+                                       "at",
+                                       "measurement",
+                                       "normsys-code",
+                                       "histosys-code",
+                                       "fix",
+                                       "init",
+                                       "minos",
+                                       "strategy",
+                                       "tolerance",
+                                       "test-poi",
+                                       "test-stat",
+                                       "cl",
+                                       "poi",
+                                       "range",
+                                       "analysis",
+                                       "log-level",
+                                       "calctype",
+                                       "points",
+                                       "jobs",
+                                       "likelihood",
+                                       "distribution",
+                                       "data",
+                                       "point",
+                                       "to",
+                                       "bounds",
+                                       "parameter",
+                                       "grid"};
 const std::set<std::string> kFlags = {"gradient", "all", "help", "quiet"};
 
 }  // namespace
@@ -127,11 +150,19 @@ commands:
   limit     upper limit on the POI, observed and expected
   scan      profile-likelihood scan of one parameter
   significance  discovery significance from q0, observed and expected
+  convert   the model in the other format (--to hs3|pyhf), JSON on stdout
 
 options:
   -p, --patch FILE          apply a JSON Patch; FILE:NAME applies one patch
                             of a pyhf patchset (repeatable, in order)
   --measurement NAME        which measurement (default: the first)
+  --analysis NAME           HS3: which analysis (default: the first)
+  --likelihood NAME         HS3: a likelihood instead of an analysis
+  --distribution NAME       HS3: one distribution, with --data NAME
+  --data NAME               HS3: the data set for --distribution
+  --point NAME              HS3: the parameter point to start from
+                            (default: the analysis' init, default_values)
+  --to FORMAT               convert: hs3 (default) or pyhf
   --at name=value           set one parameter (nll; repeatable)
   --gradient                also print the gradient of the nll (nll)
   --fix name=value          fix a parameter at a value (repeatable)

@@ -12,6 +12,7 @@
 #include "hs3/error.hpp"
 #include "hs3/fit.hpp"
 #include "hs3/infer.hpp"
+#include "hs3/load.hpp"
 #include "hs3/model.hpp"
 #include "hs3/parallel.hpp"
 #include "hs3/report.hpp"
@@ -21,17 +22,30 @@ namespace hs3::cli {
 
 namespace {
 
+// The model options shared by every command; pyhf workspaces and HS3 files
+// alike (format detected from the file).
+LoadOptions loadOptions(const Arguments& args) {
+  LoadOptions options;
+  options.patches = args.patches;
+  options.analysis = args.value("analysis");
+  options.likelihood = args.value("likelihood");
+  options.measurement = args.value("measurement");
+  options.distribution = args.value("distribution");
+  options.data = args.value("data");
+  options.point = args.value("point");
+  options.model.normsys =
+      parseInterpolation(args.value("normsys-code", "code4"));
+  options.model.histosys =
+      parseInterpolation(args.value("histosys-code", "code4p"));
+  return options;
+}
+
 std::shared_ptr<const Model> loadModel(const Arguments& args) {
   if (args.workspace.empty()) {
     throw Error(ErrorCode::kInvalidArgument, "",
                 "the " + args.command + " command needs a workspace file");
   }
-  const Workspace ws = loadWorkspace(args.workspace, args.patches);
-  ModelOptions options;
-  options.measurement = args.value("measurement");
-  options.normsys = parseInterpolation(args.value("normsys-code", "code4"));
-  options.histosys = parseInterpolation(args.value("histosys-code", "code4p"));
-  return Model::build(ws, options);
+  return hs3::loadModel(args.workspace, loadOptions(args));
 }
 
 // The initial parameters with each --at name=value applied.
@@ -186,13 +200,9 @@ int runAllPatches(const Arguments& args, std::ostream& out) {
     PatchSource source{patchsetText, patches[i].name, patchsetFile};
     std::string body;
     try {
-      ModelOptions options;
-      options.measurement = args.value("measurement");
-      options.normsys = parseInterpolation(args.value("normsys-code", "code4"));
-      options.histosys =
-          parseInterpolation(args.value("histosys-code", "code4p"));
-      const auto model =
-          Model::build(parseWorkspace(workspaceText, {source}), options);
+      LoadOptions options = loadOptions(args);
+      options.patches.clear();
+      const auto model = parseModel(workspaceText, {source}, options);
       Inference inference(model, model->observedData(),
                           inferenceOptions(*model, args));
       if (args.command == "cls") {
@@ -291,6 +301,20 @@ int inspectCommand(const Arguments& args, std::ostream& out) {
   return 0;
 }
 
+// The model in the other format, as JSON on stdout.
+int convertCommand(const Arguments& args, std::ostream& out) {
+  if (args.workspace.empty()) {
+    throw Error(ErrorCode::kInvalidArgument, "",
+                "the convert command needs a workspace file");
+  }
+  const LoadOptions options = loadOptions(args);
+  out << convertModel(readTextFile(args.workspace),
+                      readPatchSources(options.patches),
+                      args.value("to", "hs3"), options)
+      << "\n";
+  return 0;
+}
+
 int nllCommand(const Arguments& args, std::ostream& out) {
   const auto model = loadModel(args);
   Likelihood likelihood(model, model->observedData());
@@ -315,6 +339,7 @@ int runCommand(const Arguments& args, std::ostream& out) {
       {"pulls", pullsCommand},
       {"ranking", rankingCommand},
       {"yields", yieldsCommand},
+      {"convert", convertCommand},
   };
   auto it = commands.find(args.command);
   if (it == commands.end()) {

@@ -29,17 +29,6 @@
 
 namespace hs3 {
 
-// Interpolation of a modifier between its nominal and its +-1 sigma variations,
-// in pyhf's vocabulary. Additive codes shift the yield by a difference,
-// multiplicative codes scale it by a factor.
-enum class Interpolation {
-  kCode0,   // piecewise linear (additive)
-  kCode1,   // piecewise exponential (multiplicative)
-  kCode2,   // quadratic inside |alpha| < 1, linear outside (additive)
-  kCode4,   // 6th-order polynomial inside, exponential outside (mult.)
-  kCode4p,  // 6th-order polynomial inside, linear outside (additive)
-};
-
 const char* interpolationName(Interpolation code);
 // Parses "code0" ... "code4p" (also "0", "1", "2", "4", "4p").
 Interpolation parseInterpolation(const std::string& text);
@@ -116,6 +105,8 @@ class Model : public std::enable_shared_from_this<Model> {
   ~Model();
 
  private:
+  // Assembles general (non-HistFactory) HS3 models (graph/hs3_model.cpp).
+  friend struct ModelFactory;
   Model();
 
   std::vector<Parameter> parameters_;
@@ -166,6 +157,7 @@ class Likelihood : public Objective {
   std::string explainNonFinite(const double* x);
 
  private:
+  friend class Model;  // expectedData of general models reads the tape
   struct Buffers;
   std::shared_ptr<const Model> model_;
   std::vector<double> data_;

@@ -32,6 +32,21 @@ const char* modifierTypeName(ModifierType type);
 // All type keys, in the order pyhf groups parameters by type.
 const std::vector<ModifierType>& allModifierTypes();
 
+// Interpolation of a modifier between its nominal and its +-1 sigma variations,
+// in pyhf's vocabulary. Additive codes shift the yield by a difference,
+// multiplicative codes scale it by a factor.
+enum class Interpolation {
+  kCode0,   // piecewise linear (additive)
+  kCode1,   // piecewise exponential (multiplicative)
+  kCode2,   // quadratic inside |alpha| < 1, linear outside (additive)
+  kCode4,   // 6th-order polynomial inside, exponential outside (mult.)
+  kCode4p,  // 6th-order polynomial inside, linear outside (additive)
+};
+
+// The constraint an HS3 file asks for; kDefault keeps pyhf's rule for the
+// modifier type. kConst leaves the parameter fixed and unconstrained.
+enum class ModifierConstraint { kDefault, kGaussian, kPoisson, kConst };
+
 struct Modifier {
   std::string name;
   ModifierType type = ModifierType::kNormFactor;
@@ -41,6 +56,12 @@ struct Modifier {
   std::vector<double> loData;  // histosys: template at alpha = -1
   // shapesys, staterror: absolute uncertainty per bin.
   std::vector<double> uncertainties;
+  // HS3 files set these per modifier; pyhf workspaces never do.
+  std::optional<Interpolation> interpolation;  // unset: ModelOptions' code
+  ModifierConstraint constraint = ModifierConstraint::kDefault;
+  // Names of the parameter's components, one per bin ("mcstat_0", ...),
+  // replacing pyhf's "name[i]"; empty keeps pyhf's names.
+  std::vector<std::string> parameterNames;
   std::string path;  // JSON path of this modifier
 };
 

@@ -4,12 +4,17 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "hs3/model.hpp"
 
 namespace hs3 {
+
+namespace graph {
+struct GeneralModel;
+}
 
 struct Model::Compiled {
   // A factor common to all bins of a sample: normfactor and lumi (the
@@ -19,6 +24,7 @@ struct Model::Compiled {
     bool interpolated = false;  // normsys
     double hi = 1.0;
     double lo = 1.0;
+    Interpolation code = Interpolation::kCode4;
   };
   // A factor per bin (shapesys, staterror, shapefactor): parameter index of
   // each bin.
@@ -32,6 +38,7 @@ struct Model::Compiled {
     std::vector<double> down;  // nom - lo
     std::vector<double> hi;    // raw templates, for multiplicative codes
     std::vector<double> lo;
+    Interpolation code = Interpolation::kCode4p;
   };
   struct Sample {
     std::string name;
@@ -68,6 +75,9 @@ struct Model::Compiled {
   std::size_t sampleBins = 0;     // sum over channels of samples x bins
   std::size_t scalarFactors = 0;  // scalar factors over all samples
   std::size_t sampleCount = 0;
+  // Set for general HS3 models (graph/general_model.hpp); the HistFactory
+  // members above are then empty.
+  std::shared_ptr<const graph::GeneralModel> general;
 };
 
 }  // namespace hs3

@@ -11,6 +11,7 @@
 #include <limits>
 #include <sstream>
 
+#include "graph/general_model.hpp"
 #include "histfactory/compiled_model.hpp"
 #include "histfactory/interpolation.hpp"
 #include "hs3/error.hpp"
@@ -35,6 +36,7 @@ struct Likelihood::Buffers {
   double mainConstant = 0.0;            // -sum lgamma(n + 1)
   double gaussianConstant = 0.0;        // sum (-ln sqrt(2 pi) - ln sigma)
   std::vector<double> poissonConstant;  // -lgamma(a + 1) per term
+  std::unique_ptr<graph::Tape> tape;    // general HS3 models
 };
 
 Likelihood::Likelihood(std::shared_ptr<const Model> model,
@@ -49,6 +51,9 @@ Likelihood::Likelihood(std::shared_ptr<const Model> model,
   buffers_->factorSlope.resize(c.scalarFactors);
   buffers_->othersProduct.resize(c.scalarFactors);
   buffers_->product.resize(c.sampleCount);
+  if (c.general) {
+    buffers_->tape = std::make_unique<graph::Tape>(c.general->program);
+  }
   setData(std::move(data));
 }
 
@@ -71,6 +76,10 @@ void Likelihood::setData(std::vector<double> data) {
   }
   data_ = std::move(data);
   Buffers& b = *buffers_;
+  if (b.tape) {
+    b.tape->invalidate();
+    return;
+  }
   b.mainConstant = 0.0;
   for (std::size_t i = 0; i < model_->mainDataSize(); ++i) {
     b.mainConstant -= std::lgamma(data_[i] + 1.0);
@@ -91,15 +100,14 @@ namespace {
 
 // Fills base and binFactor for one sample, and the values and slopes of its
 // scalar factors; returns their product.
-double evaluateSample(const Model::Compiled& c,
-                      const Model::Compiled::Sample& s, std::size_t nbins,
+double evaluateSample(const Model::Compiled::Sample& s, std::size_t nbins,
                       const double* x, double* base, double* binFactor,
                       double* factorValue, double* factorSlope) {
   for (std::size_t b = 0; b < nbins; ++b) base[b] = s.nominal[b];
   for (const auto& shift : s.shifts) {
     const double alpha = x[shift.param];
-    if (hf::isAdditive(c.histosysCode)) {
-      const hf::AdditiveWeights w = hf::additiveWeights(c.histosysCode, alpha);
+    if (hf::isAdditive(shift.code)) {
+      const hf::AdditiveWeights w = hf::additiveWeights(shift.code, alpha);
       const double* up = shift.up.data();
       const double* down = shift.down.data();
       for (std::size_t b = 0; b < nbins; ++b) {
@@ -107,7 +115,7 @@ double evaluateSample(const Model::Compiled& c,
       }
     } else {
       for (std::size_t b = 0; b < nbins; ++b) {
-        base[b] += hf::histosysShift(c.histosysCode, alpha, s.nominal[b],
+        base[b] += hf::histosysShift(shift.code, alpha, s.nominal[b],
                                      shift.hi[b], shift.lo[b])
                        .value;
       }
@@ -123,7 +131,7 @@ double evaluateSample(const Model::Compiled& c,
     const auto& f = s.factors[k];
     if (f.interpolated) {
       const hf::ValueAndSlope v =
-          hf::normsysFactor(c.normsysCode, x[f.param], f.hi, f.lo);
+          hf::normsysFactor(f.code, x[f.param], f.hi, f.lo);
       factorValue[k] = v.value;
       factorSlope[k] = v.slope;
     } else {
@@ -141,6 +149,12 @@ LogpdfParts Likelihood::logpdf(const double* x) {
   LogpdfParts parts;
   const Model::Compiled& c = model_->compiled();
   Buffers& buf = *buffers_;
+  if (buf.tape) {
+    buf.tape->forward(x, data_.data());
+    parts.main = buf.tape->value(c.general->main);
+    parts.constraint = buf.tape->value(c.general->aux);
+    return parts;
+  }
   for (const auto& channel : c.channels) {
     double* nu = buf.nu.data() + channel.offset;
     for (std::size_t b = 0; b < channel.nbins; ++b) nu[b] = 0.0;
@@ -148,7 +162,7 @@ LogpdfParts Likelihood::logpdf(const double* x) {
       double* base = buf.base.data() + s.buffer;
       double* binFactor = buf.binFactor.data() + s.buffer;
       const double product =
-          evaluateSample(c, s, channel.nbins, x, base, binFactor,
+          evaluateSample(s, channel.nbins, x, base, binFactor,
                          buf.factorValue.data() + s.firstFactor,
                          buf.factorSlope.data() + s.firstFactor);
       buf.product[s.index] = product;
@@ -191,6 +205,10 @@ double Likelihood::valueAndGradient(const double* x, double* grad) {
 
   const Model::Compiled& c = model_->compiled();
   Buffers& buf = *buffers_;
+  if (buf.tape) {
+    buf.tape->gradient({c.general->main, c.general->aux}, {-1.0, -1.0}, grad);
+    return nll;
+  }
   const double* n = data_.data();
   for (std::size_t i = 0; i < buf.nu.size(); ++i) {
     buf.weight[i] = (n[i] == 0 ? 0.0 : n[i] / buf.nu[i]) - 1.0;
@@ -247,9 +265,8 @@ double Likelihood::valueAndGradient(const double* x, double* grad) {
       for (const auto& shift : s.shifts) {
         const double alpha = x[shift.param];
         double dAlpha = 0.0;
-        if (hf::isAdditive(c.histosysCode)) {
-          const hf::AdditiveWeights aw =
-              hf::additiveWeights(c.histosysCode, alpha);
+        if (hf::isAdditive(shift.code)) {
+          const hf::AdditiveWeights aw = hf::additiveWeights(shift.code, alpha);
           const double* up = shift.up.data();
           const double* down = shift.down.data();
           for (std::size_t b = 0; b < nbins; ++b) {
@@ -259,7 +276,7 @@ double Likelihood::valueAndGradient(const double* x, double* grad) {
         } else {
           for (std::size_t b = 0; b < nbins; ++b) {
             dAlpha += w[b] * binFactor[b] *
-                      hf::histosysShift(c.histosysCode, alpha, s.nominal[b],
+                      hf::histosysShift(shift.code, alpha, s.nominal[b],
                                         shift.hi[b], shift.lo[b])
                           .slope;
           }
@@ -306,6 +323,22 @@ std::string Likelihood::explainNonFinite(const double* x) {
   const LogpdfParts parts = logpdf(x);
   if (std::isfinite(parts.total())) return "";
   const Model::Compiled& c = model_->compiled();
+  if (c.general) {
+    for (const auto& term : c.general->terms) {
+      const double* v = buffers_->tape->values(term.perEvent);
+      const std::size_t n = c.general->program.length(term.perEvent);
+      for (std::size_t i = 0; i < n; ++i) {
+        if (!std::isfinite(v[i])) {
+          std::ostringstream text;
+          text << "distribution '" << term.distribution << "' has log density "
+               << v[i] << " at entry " << i << " of data '" << term.data << "'";
+          return text.str();
+        }
+      }
+    }
+    return std::isfinite(parts.main) ? "the auxiliary terms are not finite"
+                                     : "the main terms are not finite";
+  }
   const double* n = data_.data();
   for (const auto& channel : c.channels) {
     for (std::size_t b = 0; b < channel.nbins; ++b) {
@@ -344,6 +377,35 @@ std::string Likelihood::explainNonFinite(const double* x) {
 
 std::vector<double> Model::expectedData(
     const std::vector<double>& params) const {
+  if (compiled_->general) {
+    // Expected counts of each bin: the expected events (extended) or the
+    // observed total, times the density at the bin centre and its volume.
+    Likelihood likelihood(shared_from_this(), observed_);
+    likelihood.logpdf(params.data());
+    const graph::Tape& tape = *likelihood.buffers_->tape;
+    std::vector<double> out(observed_.size());
+    for (const auto& term : compiled_->general->terms) {
+      if (!term.binned) {
+        throw Error(ErrorCode::kInvalidArgument, "",
+                    "Asimov data are undefined for unbinned data set '" +
+                        term.data +
+                        "': expected data exist only for binned data");
+      }
+      double total = 0.0;
+      for (std::size_t i = 0; i < term.length; ++i) {
+        total += observed_[term.offset + i];
+      }
+      if (term.expected != graph::kNoNode) total = tape.value(term.expected);
+      const double* logf = tape.values(term.perEvent);
+      const bool scalar =
+          compiled_->general->program.length(term.perEvent) == 1;
+      for (std::size_t i = 0; i < term.length; ++i) {
+        out[term.offset + i] =
+            total * std::exp(logf[scalar ? 0 : i]) * term.volumes[i];
+      }
+    }
+    return out;
+  }
   Likelihood likelihood(shared_from_this(), observed_);
   likelihood.logpdf(params.data());
   std::vector<double> out = likelihood.lastExpectedMain();
@@ -359,6 +421,7 @@ std::vector<double> Model::expectedData(
 
 std::vector<double> Model::expectedSampleYields(
     const std::vector<double>& params) const {
+  if (compiled_->general) return expectedData(params);
   Likelihood likelihood(shared_from_this(), observed_);
   likelihood.logpdf(params.data());
   return likelihood.lastSampleYields();

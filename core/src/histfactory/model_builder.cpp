@@ -28,6 +28,9 @@ struct SetDraft {
   std::vector<bool> fixed;
   // Per-bin sets: which (channel, bin) each component serves.
   std::vector<std::pair<std::string, std::size_t>> bins;
+  // HS3: component names and the constraint the file asks for.
+  std::vector<std::string> componentNames;
+  ModifierConstraint requested = ModifierConstraint::kDefault;
   std::string path;  // where it first appears
   bool configured = false;
 };
@@ -223,6 +226,47 @@ void finishShapeSys(SetDraft& set, const Sample& sample,
   set.auxdata = set.factors;
 }
 
+// HS3 files choose the constraint of a modifier (ROOT constrains staterror
+// with a Poisson term by default); the widths pyhf's rules computed are
+// turned into the other form: tau = 1 / sigma_rel^2.
+void applyRequestedConstraint(SetDraft& set) {
+  switch (set.requested) {
+    case ModifierConstraint::kDefault:
+      return;
+    case ModifierConstraint::kConst:
+      set.constraint = ConstraintKind::kNone;
+      set.fixed.assign(set.count, true);
+      return;
+    case ModifierConstraint::kPoisson:
+      if (set.constraint != ConstraintKind::kGaussian) return;
+      set.factors.assign(set.count, 1.0);
+      for (std::size_t i = 0; i < set.count; ++i) {
+        const double sigma = set.sigmas[i];
+        if (!set.fixed[i] && sigma > 0) set.factors[i] = 1.0 / (sigma * sigma);
+      }
+      set.constraint = ConstraintKind::kPoisson;
+      set.auxdata = set.factors;
+      if (set.type == ModifierType::kNormSys ||
+          set.type == ModifierType::kHistoSys) {
+        HS3_LOG(kWarning, "model")
+            << "'" << set.name << "' asks for a Poisson constraint, which "
+            << "is only defined for bin factors; it keeps its Gaussian one";
+        set.constraint = ConstraintKind::kGaussian;
+        set.auxdata.assign(set.count, 0.0);
+      }
+      return;
+    case ModifierConstraint::kGaussian:
+      if (set.constraint != ConstraintKind::kPoisson) return;
+      set.sigmas.assign(set.count, 1.0);
+      for (std::size_t i = 0; i < set.count; ++i) {
+        if (set.factors[i] > 0) set.sigmas[i] = 1.0 / std::sqrt(set.factors[i]);
+      }
+      set.constraint = ConstraintKind::kGaussian;
+      set.auxdata.assign(set.count, 1.0);
+      return;
+  }
+}
+
 }  // namespace
 
 Model::Model() = default;
@@ -260,6 +304,10 @@ std::shared_ptr<const Model> Model::build(const Workspace& ws,
           set.name = m.name;
           set.type = m.type;
           set.path = m.path;
+          set.requested = m.constraint;
+          if (m.type != ModifierType::kStatError) {
+            set.componentNames = m.parameterNames;
+          }
           set.count = isPerBin(m.type) ? nbins : 1;
           if (m.type == ModifierType::kShapeSys ||
               m.type == ModifierType::kStatError) {
@@ -301,6 +349,8 @@ std::shared_ptr<const Model> Model::build(const Workspace& ws,
           if (!channelSeen) {
             for (std::size_t b = 0; b < nbins; ++b) {
               set.bins.emplace_back(channel->name, b);
+              set.componentNames.push_back(
+                  b < m.parameterNames.size() ? m.parameterNames[b] : "");
             }
             set.count = set.bins.size();
           }
@@ -354,6 +404,7 @@ std::shared_ptr<const Model> Model::build(const Workspace& ws,
       finishShapeSys(*set, *shapesys[set->name].first,
                      *shapesys[set->name].second);
     }
+    applyRequestedConstraint(*set);
     auto config = configs.find(set->name);
     if (config != configs.end()) {
       applyConfig(*set, *config->second);
@@ -379,6 +430,9 @@ std::shared_ptr<const Model> Model::build(const Workspace& ws,
       p.name = set->count == 1 && !isPerBin(set->type)
                    ? set->name
                    : set->name + "[" + std::to_string(i) + "]";
+      if (i < set->componentNames.size() && !set->componentNames[i].empty()) {
+        p.name = set->componentNames[i];
+      }
       p.init = set->inits[i];
       p.lower = set->bounds[i].first;
       p.upper = set->bounds[i].second;
@@ -469,22 +523,26 @@ std::shared_ptr<const Model> Model::build(const Workspace& ws,
         switch (m.type) {
           case ModifierType::kNormFactor:
           case ModifierType::kLumi:
-            cs.factors.push_back({set.first, false, 1.0, 1.0});
+            cs.factors.push_back({set.first, false, 1.0, 1.0, options.normsys});
             break;
-          case ModifierType::kNormSys:
-            if ((m.hi < 0 || m.lo < 0) && !hf::isAdditive(options.normsys)) {
+          case ModifierType::kNormSys: {
+            const Interpolation code =
+                m.interpolation.value_or(options.normsys);
+            if ((m.hi < 0 || m.lo < 0) && !hf::isAdditive(code)) {
               throw Error(ErrorCode::kInvalidValue, m.path + ".data",
                           "normsys '" + m.name +
                               "' has a negative factor; the exponential "
                               "interpolation (" +
-                              interpolationName(options.normsys) +
+                              interpolationName(code) +
                               ") needs hi and lo >= 0");
             }
-            cs.factors.push_back({set.first, true, m.hi, m.lo});
+            cs.factors.push_back({set.first, true, m.hi, m.lo, code});
             break;
+          }
           case ModifierType::kHistoSys: {
             Compiled::Shift shift;
             shift.param = set.first;
+            shift.code = m.interpolation.value_or(options.histosys);
             shift.hi = m.hiData;
             shift.lo = m.loData;
             for (std::size_t b = 0; b < compiledChannel.nbins; ++b) {

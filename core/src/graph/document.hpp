@@ -1,0 +1,119 @@
+// An HS3 file as typed objects, what the reader in src/io produces and the
+// graph builder consumes (so that the builder never sees JSON).
+//
+// Distributions and functions keep their keys generically: every value is a
+// list of name-or-number references (a scalar key is a list of one), lists of
+// lists of numbers are matrices, and nested objects that the engine knows
+// (histogram data, interpolation settings) are read into fields of their own.
+// HistFactory channels are read straight into hs3::Channel, so that they go
+// through the same Model::build as pyhf workspaces.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hs3/workspace.hpp"
+
+namespace hs3::graph {
+
+// A reference to a named object, or a literal number.
+struct Ref {
+  std::string name;  // empty: a number
+  double number = 0.0;
+  bool isNumber() const { return name.empty(); }
+};
+
+struct Field {
+  std::vector<Ref> items;
+  bool isList = false;  // written as a JSON array
+  std::vector<std::vector<double>> matrix;
+  std::string path;
+};
+
+struct Axis {
+  std::string name;
+  std::optional<double> min, max;
+  std::vector<double> edges;  // binned: nbins + 1 edges (regular ones filled)
+  std::size_t bins() const { return edges.empty() ? 0 : edges.size() - 1; }
+};
+
+struct ObjectSpec {
+  std::string name;
+  std::string type;
+  std::string path;
+  std::map<std::string, Field> fields;
+  // histogram-like objects: their binning and contents
+  std::vector<Axis> axes;
+  std::vector<double> contents;
+  bool hasField(const std::string& key) const { return fields.count(key) > 0; }
+};
+
+// A histfactory_dist: the channel in pyhf's vocabulary plus its binning and
+// the HS3 settings that pyhf has no word for.
+struct HistFactoryChannel {
+  Channel channel;
+  std::vector<Axis> axes;
+  // Lumi-like normfactors constrained by a named Gaussian distribution.
+  std::map<std::string, std::string> constraintPdfs;  // parameter -> pdf
+};
+
+struct DataSet {
+  std::string name;
+  std::string type;  // "binned", "unbinned", "point"
+  std::string path;
+  std::vector<Axis> axes;
+  std::vector<std::vector<double>> entries;  // unbinned: N x D, axes order
+  std::vector<double> weights;               // unbinned: N (default 1)
+  std::vector<double> contents;              // binned
+  double value = 0.0;                        // point
+};
+
+struct LikelihoodSpec {
+  std::string name;
+  std::string path;
+  std::vector<std::string> distributions;
+  std::vector<std::string> data;
+  std::vector<std::string> aux;
+};
+
+struct DomainSpec {
+  std::string name;
+  std::vector<Axis> axes;
+};
+
+struct PointEntry {
+  std::string name;
+  double value = 0.0;
+  bool isConst = false;
+};
+
+struct PointSpec {
+  std::string name;
+  std::vector<PointEntry> parameters;
+};
+
+struct AnalysisSpec {
+  std::string name;
+  std::string path;
+  std::string likelihood;
+  std::vector<std::string> pois;
+  std::vector<std::string> domains;
+  std::string init;
+};
+
+struct Document {
+  std::string version;
+  std::vector<ObjectSpec> distributions;
+  std::vector<ObjectSpec> functions;
+  std::map<std::string, HistFactoryChannel> channels;  // by distribution
+  std::vector<DataSet> data;
+  std::vector<LikelihoodSpec> likelihoods;
+  std::vector<DomainSpec> domains;
+  std::vector<PointSpec> points;
+  std::vector<AnalysisSpec> analyses;
+};
+
+}  // namespace hs3::graph

@@ -1,0 +1,570 @@
+#include "graph/hs3_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <set>
+
+#include "graph/builder.hpp"
+#include "graph/general_model.hpp"
+#include "histfactory/compiled_model.hpp"
+#include "hs3/error.hpp"
+#include "hs3/log.hpp"
+
+namespace hs3 {
+
+// Fills the private members of a Model for general HS3 likelihoods.
+struct ModelFactory {
+  static std::shared_ptr<Model> make() {
+    return std::shared_ptr<Model>(new Model());
+  }
+  static void fill(Model& model, std::vector<Parameter> parameters,
+                   std::vector<ChannelInfo> channels,
+                   std::vector<double> observed, int poi,
+                   const std::string& name, const ModelOptions& options,
+                   std::shared_ptr<const graph::GeneralModel> general) {
+    for (std::size_t i = 0; i < parameters.size(); ++i) {
+      model.sets_.push_back({parameters[i].name, "hs3", i, 1});
+    }
+    model.constraints_.assign(parameters.size(), Constraint());
+    model.parameters_ = std::move(parameters);
+    model.channels_ = std::move(channels);
+    model.mainSize_ = observed.size();
+    model.observed_ = std::move(observed);
+    model.poiIndex_ = poi;
+    model.measurement_ = name;
+    model.options_ = options;
+    model.compiled_ = std::make_unique<Model::Compiled>();
+    model.compiled_->general = std::move(general);
+  }
+};
+
+namespace graph {
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// The pairs and aux terms a selection names.
+struct Target {
+  std::string name;
+  std::string path;
+  std::vector<std::pair<std::string, std::string>> pairs;
+  std::vector<std::string> aux;
+  const AnalysisSpec* analysis = nullptr;
+};
+
+template <typename T>
+const T* findNamed(const std::vector<T>& list, const std::string& name) {
+  for (const T& item : list) {
+    if (item.name == name) return &item;
+  }
+  return nullptr;
+}
+
+template <typename T>
+std::string namesOf(const std::vector<T>& list) {
+  std::string out;
+  for (const T& item : list) out += (out.empty() ? "" : ", ") + item.name;
+  return out.empty() ? "none" : out;
+}
+
+Target resolveTarget(const Document& doc, const Selection& sel) {
+  Target target;
+  if (!sel.distribution.empty() || !sel.data.empty()) {
+    if (sel.distribution.empty() || sel.data.empty()) {
+      throw Error(ErrorCode::kInvalidArgument, "",
+                  "--distribution and --data go together");
+    }
+    target.name = sel.distribution + "_" + sel.data;
+    target.pairs.emplace_back(sel.distribution, sel.data);
+    return target;
+  }
+  std::string likelihood = sel.likelihood;
+  if (likelihood.empty() && (!sel.analysis.empty() || !doc.analyses.empty())) {
+    const AnalysisSpec* a = sel.analysis.empty()
+                                ? &doc.analyses.front()
+                                : findNamed(doc.analyses, sel.analysis);
+    if (!a) {
+      throw Error(ErrorCode::kUnknownName, "analyses",
+                  "no analysis named '" + sel.analysis + "'; the file has " +
+                      namesOf(doc.analyses));
+    }
+    if (sel.analysis.empty() && doc.analyses.size() > 1) {
+      HS3_LOG(kInfo, "hs3") << "the file has " << doc.analyses.size()
+                            << " analyses; using the first, '" << a->name
+                            << "' (choose another with --analysis)";
+    }
+    target.analysis = a;
+    likelihood = a->likelihood;
+  }
+  if (likelihood.empty() && !doc.likelihoods.empty()) {
+    likelihood = doc.likelihoods.front().name;
+  }
+  if (likelihood.empty()) {
+    // No likelihood at all: the top-level distributions that depend on no
+    // data, evaluated at the parameter point (what ROOT imports).
+    target.name = "distributions";
+    std::set<std::string> used;
+    for (const ObjectSpec& d : doc.distributions) {
+      for (const auto& [key, field] : d.fields) {
+        for (const Ref& r : field.items) used.insert(r.name);
+      }
+    }
+    for (const ObjectSpec& d : doc.distributions) {
+      if (!used.count(d.name)) target.aux.push_back(d.name);
+    }
+    return target;
+  }
+  const LikelihoodSpec* l = findNamed(doc.likelihoods, likelihood);
+  if (!l) {
+    throw Error(
+        ErrorCode::kUnknownName,
+        target.analysis ? target.analysis->path + ".likelihood" : "likelihoods",
+        "no likelihood named '" + likelihood + "'; the file has " +
+            namesOf(doc.likelihoods));
+  }
+  target.name = l->name;
+  target.path = l->path;
+  for (std::size_t i = 0; i < l->distributions.size(); ++i) {
+    target.pairs.emplace_back(l->distributions[i], l->data[i]);
+  }
+  target.aux = l->aux;
+  return target;
+}
+
+// Where parameters get their values, bounds and constant flags.
+class Settings {
+ public:
+  Settings(const Document& doc, const Selection& sel, const Target& target)
+      : doc_(doc) {
+    std::string pointName = sel.point;
+    if (pointName.empty() && target.analysis) pointName = target.analysis->init;
+    if (pointName.empty() && findNamed(doc.points, "default_values")) {
+      pointName = "default_values";
+    }
+    if (!pointName.empty()) {
+      point_ = findNamed(doc.points, pointName);
+      if (!point_) {
+        throw Error(ErrorCode::kUnknownName, "parameter_points",
+                    "no parameter point named '" + pointName +
+                        "'; the file has " + namesOf(doc.points));
+      }
+    }
+    if (target.analysis) {
+      for (const std::string& d : target.analysis->domains) {
+        const DomainSpec* domain = findNamed(doc.domains, d);
+        if (!domain) {
+          throw Error(ErrorCode::kUnknownName,
+                      target.analysis->path + ".domains",
+                      "no domain named '" + d + "'");
+        }
+        analysisDomains_.push_back(domain);
+      }
+    }
+    defaultDomain_ = findNamed(doc.domains, "default_domain");
+  }
+
+  bool isKnown(const std::string& name) const {
+    for (const PointSpec& p : doc_.points) {
+      if (findNamed(p.parameters, name)) return true;
+    }
+    for (const DomainSpec& d : doc_.domains) {
+      if (findNamed(d.axes, name)) return true;
+    }
+    return false;
+  }
+
+  Parameter parameter(const std::string& name) const {
+    Parameter p;
+    p.name = name;
+    p.lower = -kInf;
+    p.upper = kInf;
+    bool bounded = false;
+    for (const DomainSpec* d : analysisDomains_) {
+      if (const Axis* a = findNamed(d->axes, name)) {
+        if (a->min) p.lower = std::max(p.lower, *a->min);
+        if (a->max) p.upper = std::min(p.upper, *a->max);
+        bounded = true;
+      }
+    }
+    for (const DomainSpec* d : {defaultDomain_}) {
+      if (bounded || !d) continue;
+      if (const Axis* a = findNamed(d->axes, name)) {
+        if (a->min) p.lower = *a->min;
+        if (a->max) p.upper = *a->max;
+        bounded = true;
+      }
+    }
+    const PointEntry* entry =
+        point_ ? findNamed(point_->parameters, name) : nullptr;
+    for (const PointSpec& other : doc_.points) {
+      if (entry) break;
+      entry = findNamed(other.parameters, name);
+    }
+    if (entry) {
+      p.init = entry->value;
+      p.fixed = entry->isConst;
+    } else if (std::isfinite(p.lower) && std::isfinite(p.upper)) {
+      p.init = 0.5 * (p.lower + p.upper);
+    }
+    return p;
+  }
+
+  // The range of an observable: its data axis, else the default domain.
+  Range range(const Axis& axis) const {
+    Range r{-kInf, kInf};
+    const Axis* fallback =
+        defaultDomain_ ? findNamed(defaultDomain_->axes, axis.name) : nullptr;
+    if (!fallback) {
+      for (const DomainSpec& d : doc_.domains) {
+        if (!fallback) fallback = findNamed(d.axes, axis.name);
+      }
+    }
+    if (axis.min) {
+      r.lo = *axis.min;
+    } else if (fallback && fallback->min) {
+      r.lo = *fallback->min;
+    }
+    if (axis.max) {
+      r.hi = *axis.max;
+    } else if (fallback && fallback->max) {
+      r.hi = *fallback->max;
+    }
+    return r;
+  }
+
+ private:
+  const Document& doc_;
+  const PointSpec* point_ = nullptr;
+  std::vector<const DomainSpec*> analysisDomains_;
+  const DomainSpec* defaultDomain_ = nullptr;
+};
+
+bool isHistFactoryTarget(const Document& doc, const Target& target) {
+  if (target.pairs.empty()) return false;
+  std::size_t channels = 0;
+  for (const auto& pair : target.pairs)
+    channels += doc.channels.count(pair.first);
+  if (channels == 0) return false;
+  if (channels != target.pairs.size()) {
+    throw Error(ErrorCode::kUnknownType, target.path,
+                "likelihood '" + target.name +
+                    "' mixes histfactory_dist channels with other "
+                    "distributions, which is not supported yet");
+  }
+  return true;
+}
+
+double valueOf(const Document& doc, const Settings& settings, const Ref& r) {
+  if (r.isNumber()) return r.number;
+  if (!settings.isKnown(r.name)) {
+    throw Error(ErrorCode::kUnknownName, "",
+                "'" + r.name + "' has no value in the parameter points");
+  }
+  (void)doc;
+  return settings.parameter(r.name).init;
+}
+
+// A Gaussian constraint pdf on `parameter`: nominal and width.
+bool gaussianConstraint(const Document& doc, const Settings& settings,
+                        const std::string& pdf, const std::string& parameter,
+                        double& nominal, double& sigma) {
+  const ObjectSpec* spec = findNamed(doc.distributions, pdf);
+  if (!spec || (spec->type != "gaussian_dist" && spec->type != "normal_dist")) {
+    return false;
+  }
+  auto ref = [&](const char* key) -> const Ref& {
+    auto it = spec->fields.find(key);
+    if (it == spec->fields.end() || it->second.items.size() != 1) {
+      throw Error(ErrorCode::kSchema, spec->path,
+                  "gaussian_dist '" + pdf + "' needs '" + key + "'");
+    }
+    return it->second.items.front();
+  };
+  const Ref& x = ref("x");
+  const Ref& mean = ref("mean");
+  if (x.name == parameter) {
+    nominal = valueOf(doc, settings, mean);
+  } else if (mean.name == parameter) {
+    nominal = valueOf(doc, settings, x);
+  } else {
+    return false;
+  }
+  sigma = valueOf(doc, settings, ref("sigma"));
+  return true;
+}
+
+}  // namespace
+
+std::optional<Workspace> histFactoryWorkspace(const Document& doc,
+                                              const Selection& sel) {
+  const Target target = resolveTarget(doc, sel);
+  if (!isHistFactoryTarget(doc, target)) return std::nullopt;
+  const Settings settings(doc, sel, target);
+  Workspace ws;
+  Measurement measurement;
+  measurement.name = target.analysis ? target.analysis->name : target.name;
+  measurement.path = target.analysis ? target.analysis->path : target.path;
+  if (target.analysis && !target.analysis->pois.empty()) {
+    measurement.poi = target.analysis->pois.front();
+  }
+  std::map<std::string, std::pair<double, double>> lumis;
+  for (const auto& [distName, dataName] : target.pairs) {
+    const HistFactoryChannel& hf = doc.channels.at(distName);
+    const DataSet* data = findNamed(doc.data, dataName);
+    if (!data) {
+      throw Error(ErrorCode::kUnknownName, target.path,
+                  "no data set named '" + dataName + "'");
+    }
+    if (data->type != "binned") {
+      throw Error(ErrorCode::kSchema, data->path,
+                  "histfactory_dist '" + distName +
+                      "' needs binned data, not " + data->type);
+    }
+    Channel channel = hf.channel;
+    if (data->contents.size() != channel.samples.front().data.size()) {
+      throw Error(ErrorCode::kShapeMismatch, data->path + ".contents",
+                  "has " + std::to_string(data->contents.size()) +
+                      " bins but channel '" + distName + "' has " +
+                      std::to_string(channel.samples.front().data.size()));
+    }
+    for (const auto& [parameter, pdf] : hf.constraintPdfs) {
+      double nominal = 1.0, sigma = 0.0;
+      if (gaussianConstraint(doc, settings, pdf, parameter, nominal, sigma)) {
+        lumis[parameter] = {nominal, sigma};
+      }
+    }
+    ws.observations.push_back({channel.name, data->contents, data->path});
+    ws.channels.push_back(std::move(channel));
+  }
+  std::set<std::string> modifierNames;
+  for (const Channel& c : ws.channels) {
+    for (const Sample& s : c.samples) {
+      for (const Modifier& m : s.modifiers) modifierNames.insert(m.name);
+    }
+  }
+  for (const std::string& aux : target.aux) {
+    const ObjectSpec* spec = findNamed(doc.distributions, aux);
+    if (!spec) {
+      throw Error(ErrorCode::kUnknownName, target.path + ".aux_distributions",
+                  "no distribution named '" + aux + "'");
+    }
+    bool handled = false;
+    for (const std::string& parameter : modifierNames) {
+      double nominal = 1.0, sigma = 0.0;
+      if (gaussianConstraint(doc, settings, aux, parameter, nominal, sigma)) {
+        handled = true;
+        bool isNormFactor = false;
+        for (const Channel& c : ws.channels) {
+          for (const Sample& s : c.samples) {
+            for (const Modifier& m : s.modifiers) {
+              isNormFactor =
+                  isNormFactor ||
+                  (m.name == parameter && m.type == ModifierType::kNormFactor);
+            }
+          }
+        }
+        // The Gaussian terms of normsys and histosys are already part of
+        // the HistFactory model; a constrained normfactor is a luminosity.
+        if (isNormFactor) lumis[parameter] = {nominal, sigma};
+      }
+    }
+    if (!handled) {
+      throw Error(ErrorCode::kUnknownType, spec->path,
+                  "aux distribution '" + aux +
+                      "' is not a Gaussian constraint of a modifier "
+                      "parameter; such aux terms with HistFactory channels "
+                      "are not supported yet");
+    }
+  }
+  for (Channel& c : ws.channels) {
+    for (Sample& s : c.samples) {
+      for (Modifier& m : s.modifiers) {
+        if (m.type == ModifierType::kNormFactor && lumis.count(m.name)) {
+          m.type = ModifierType::kLumi;
+        }
+      }
+    }
+  }
+  // The parameter settings of the file, per modifier set.
+  std::map<std::string, std::vector<std::string>> components;
+  for (const Channel& c : ws.channels) {
+    for (const Sample& s : c.samples) {
+      for (const Modifier& m : s.modifiers) {
+        components[m.name] = m.parameterNames.empty()
+                                 ? std::vector<std::string>{m.name}
+                                 : m.parameterNames;
+      }
+    }
+  }
+  for (const auto& [set, names] : components) {
+    ParameterConfig config;
+    config.name = set;
+    config.path = measurement.path;
+    std::vector<double> inits;
+    std::vector<std::pair<double, double>> bounds;
+    bool allConst = true;
+    for (const std::string& n : names) {
+      if (!settings.isKnown(n)) continue;
+      const Parameter p = settings.parameter(n);
+      inits.push_back(p.init);
+      if (std::isfinite(p.lower) && std::isfinite(p.upper)) {
+        bounds.emplace_back(p.lower, p.upper);
+      }
+      allConst = allConst && p.fixed;
+    }
+    if (inits.size() == names.size()) {
+      config.inits = inits;
+      if (allConst) config.fixed = true;
+    }
+    if (bounds.size() == names.size()) config.bounds = bounds;
+    if (lumis.count(set)) {
+      config.auxdata = std::vector<double>{lumis[set].first};
+      config.sigmas = std::vector<double>{lumis[set].second};
+    }
+    measurement.parameters.push_back(std::move(config));
+  }
+  ws.measurements.push_back(std::move(measurement));
+  return ws;
+}
+
+std::shared_ptr<const Model> buildHs3Model(const Document& doc,
+                                           const Selection& sel,
+                                           const ModelOptions& options) {
+  if (std::optional<Workspace> ws = histFactoryWorkspace(doc, sel)) {
+    ModelOptions hf = options;
+    hf.measurement.clear();
+    return Model::build(*ws, hf);
+  }
+  const Target target = resolveTarget(doc, sel);
+  const Settings settings(doc, sel, target);
+  auto general = std::make_shared<GeneralModel>();
+  std::vector<Parameter> parameters;
+  std::map<std::string, std::size_t> indices;
+  Builder builder(doc, general->program,
+                  [&](const std::string& name, const std::string& where) {
+                    auto it = indices.find(name);
+                    if (it != indices.end()) return it->second;
+                    if (!settings.isKnown(name)) {
+                      throw Error(ErrorCode::kUnknownName, where,
+                                  "'" + name +
+                                      "' is referenced here but is no "
+                                      "distribution, function or parameter "
+                                      "of the file (no parameter point or "
+                                      "domain names it)");
+                    }
+                    parameters.push_back(settings.parameter(name));
+                    indices[name] = parameters.size() - 1;
+                    return parameters.size() - 1;
+                  });
+  Program& p = general->program;
+  std::vector<double> observed;
+  std::vector<ChannelInfo> channels;
+  NodeId main = p.constant(0.0);
+  for (const auto& [distName, dataName] : target.pairs) {
+    const DataSet* data = findNamed(doc.data, dataName);
+    if (!data) {
+      throw Error(ErrorCode::kUnknownName, target.path,
+                  "no data set named '" + dataName + "'; the file has " +
+                      namesOf(doc.data));
+    }
+    if (!builder.findDistribution(distName)) {
+      throw Error(ErrorCode::kUnknownName, target.path,
+                  "no distribution named '" + distName + "'");
+    }
+    GeneralModel::Term term;
+    term.distribution = distName;
+    term.data = dataName;
+    term.offset = observed.size();
+    std::vector<std::vector<double>> columns(data->axes.size());
+    if (data->type == "unbinned") {
+      for (const auto& row : data->entries) {
+        for (std::size_t d = 0; d < row.size(); ++d)
+          columns[d].push_back(row[d]);
+      }
+      observed.insert(observed.end(), data->weights.begin(),
+                      data->weights.end());
+      term.length = data->entries.size();
+    } else if (data->type == "binned") {
+      // Bin centres, last axis fastest, weighted by the contents: ROOT's
+      // evaluation of a continuous density on binned data.
+      term.binned = true;
+      term.length = data->contents.size();
+      for (std::size_t i = 0; i < term.length; ++i) {
+        std::size_t rest = i;
+        double volume = 1.0;
+        for (std::size_t d = data->axes.size(); d-- > 0;) {
+          const Axis& a = data->axes[d];
+          const std::size_t bin = rest % a.bins();
+          rest /= a.bins();
+          columns[d].push_back(0.5 * (a.edges[bin] + a.edges[bin + 1]));
+          volume *= a.edges[bin + 1] - a.edges[bin];
+        }
+        term.volumes.push_back(volume);
+      }
+      observed.insert(observed.end(), data->contents.begin(),
+                      data->contents.end());
+    } else {
+      throw Error(ErrorCode::kSchema, data->path,
+                  "point data cannot be paired with a distribution yet");
+    }
+    Context& context = builder.newContext(term.length);
+    for (std::size_t d = 0; d < data->axes.size(); ++d) {
+      context.bound[data->axes[d].name] = p.column(std::move(columns[d]));
+      context.ranges[data->axes[d].name] = settings.range(data->axes[d]);
+    }
+    const LogPdf lp = builder.logPdf(distName, context, target.path);
+    const NodeId weights = p.data(term.offset, term.length);
+    const NodeId count = p.sum(weights);
+    NodeId value = p.length(lp.perEvent) == 1
+                       ? p.apply(Op::kMul, {count, lp.perEvent})
+                       : p.sum(p.apply(Op::kMul, {weights, lp.perEvent}));
+    if (lp.once != kNoNode) value = p.apply(Op::kAdd, {value, lp.once});
+    if (lp.expected != kNoNode) {
+      // Extended term without the data-only ln N! (ROOT's convention).
+      value = p.apply(
+          Op::kSub,
+          {p.apply(Op::kAdd,
+                   {value, p.apply(Op::kMul,
+                                   {count, p.apply(Op::kLog, {lp.expected})})}),
+           lp.expected});
+    }
+    main = p.apply(Op::kAdd, {main, value});
+    term.perEvent = lp.perEvent;
+    term.expected = lp.expected;
+    channels.push_back({distName, term.length, term.offset, {dataName}});
+    general->terms.push_back(std::move(term));
+  }
+  NodeId aux = p.constant(0.0);
+  for (const std::string& name : target.aux) {
+    const LogPdf lp = builder.logPdf(name, builder.scalarContext(),
+                                     target.path + ".aux_distributions");
+    aux = p.apply(Op::kAdd, {aux, lp.perEvent});
+    if (lp.once != kNoNode) aux = p.apply(Op::kAdd, {aux, lp.once});
+  }
+  general->main = main;
+  general->aux = aux;
+
+  int poi = -1;
+  if (target.analysis && !target.analysis->pois.empty()) {
+    const std::string& name = target.analysis->pois.front();
+    auto it = indices.find(name);
+    if (it == indices.end()) {
+      throw Error(ErrorCode::kUnknownName, target.analysis->path,
+                  "the parameter of interest '" + name +
+                      "' is not a parameter of likelihood '" + target.name +
+                      "'");
+    }
+    poi = static_cast<int>(it->second);
+  }
+  auto model = ModelFactory::make();
+  ModelFactory::fill(*model, std::move(parameters), std::move(channels),
+                     std::move(observed), poi,
+                     target.analysis ? target.analysis->name : target.name,
+                     options, general);
+  return model;
+}
+
+}  // namespace graph
+}  // namespace hs3
