@@ -107,13 +107,23 @@ TEST_CASE("bug-report case 01: the hello-world anchor", "[cases][inference]") {
   CHECK(2 * fit.minValue <= 24.9839352 + 1e-6);
   hs3::Inference inference(model, model->observedData());
   const auto h = inference.hypotest(1.0);
-  CHECK(h.cls == Approx(0.05251497423736956).epsilon(1e-5));
+  // LOG.md's numbers come from pyhf's default SLSQP fits, which stop about
+  // 1e-5 short of the minimum: pyhf 0.7.6 itself, with MIGRAD at tolerance
+  // 1e-6 and strategy 2, gives CLs_obs 0.0525155253 and the band below.
+  // Against LOG.md the tolerance is therefore 1e-4, against the tight pyhf
+  // run 1e-6.
+  CHECK(h.cls == Approx(0.05251497423736956).epsilon(1e-4));
   checkBand(h.clsExpected,
             {0.0026062609501, 0.0138200535616, 0.0644532053589, 0.2352564386146,
              0.5730362059194},
-            1e-5);
-  CHECK(h.qObserved == Approx(3.938245).epsilon(1e-5));
-  CHECK(h.qAsimov == Approx(3.418919).epsilon(1e-5));
+            1e-4);
+  CHECK(h.cls == Approx(0.05251552529158581).epsilon(1e-6));
+  checkBand(h.clsExpected,
+            {0.0026064046222010764, 0.01382064019263603, 0.06445515528496834,
+             0.23526090430225333, 0.5730416564202044},
+            1e-6);
+  CHECK(h.qObserved == Approx(3.938245).epsilon(1e-4));
+  CHECK(h.qAsimov == Approx(3.418919).epsilon(1e-4));
   const auto limit = inference.upperLimit(0.95);
   CHECK(limit.observed == Approx(1.011569).epsilon(1e-4));
   checkBand(limit.expected, {0.559880, 0.757023, 1.062347, 1.501169, 2.050786},

@@ -187,10 +187,13 @@ TEST_CASE("CLs matches ROOT's validation numbers", "[inference][root]") {
     options.statistic = hs3::parseTestStatistic(row["test_stat"]);
     hs3::Inference inference(model, model->observedData(), options);
     const hs3::HypotestResult r = inference.hypotest(row["mu"].get<double>());
-    // ROOT's numbers came from its own minimiser; pyhf matches them within
-    // the tolerance its test uses, which ours must meet too (at least 1e-4).
+    // ROOT's numbers carry the precision of ROOT's own fits, about 1e-4:
+    // pyhf 0.7.6 with MIGRAD at tolerance 1e-7 and strategy 2 gives
+    // 0.05522940 for couplednorm's exp[0], where ROOT has 0.05522270 and we
+    // 0.05522926. So ROOT is compared at 5e-4, or pyhf's own test
+    // tolerance where that is wider.
     const double rtol =
-        std::max(row["pyhf_tolerance_rtol"].get<double>(), 1e-4);
+        std::max(row["pyhf_tolerance_rtol"].get<double>(), 5e-4);
     checkClose(r.cls, row["reference"]["obs"], rtol, 1e-9);
     for (int k = 0; k < 5; ++k) {
       checkClose(r.clsExpected[k], row["reference"]["exp"][k], rtol, 1e-9);

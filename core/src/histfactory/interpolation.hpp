@@ -27,7 +27,10 @@ inline AdditiveWeights additiveWeights(Interpolation code, double alpha) {
   AdditiveWeights w;
   switch (code) {
     case Interpolation::kCode0:
-      if (alpha > 0) {
+      // Both branches give 0 at alpha = 0, where the slope jumps; the right
+      // one is used there, as a forward difference (pyhf's optimiser)
+      // sees it, so fits starting at 0 leave the kink the same way.
+      if (alpha >= 0) {
         w.up = alpha;
         w.upSlope = 1.0;
       } else {
@@ -110,8 +113,9 @@ inline ValueAndSlope powerBranch(double base, double exponent,
 inline ValueAndSlope multiplicativeFactor(Interpolation code, double alpha,
                                           double h, double l) {
   if (code == Interpolation::kCode1) {
-    return alpha > 0 ? powerBranch(h, alpha, 1.0)
-                     : powerBranch(l, -alpha, -1.0);
+    // The right slope at the kink alpha = 0, as for code 0.
+    return alpha >= 0 ? powerBranch(h, alpha, 1.0)
+                      : powerBranch(l, -alpha, -1.0);
   }
   if (alpha >= 1) return powerBranch(h, alpha, 1.0);
   if (alpha <= -1) return powerBranch(l, -alpha, -1.0);
