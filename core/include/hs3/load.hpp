@@ -54,8 +54,4 @@ std::string convertModel(const std::string& text,
                          const std::vector<PatchSource>& patches,
                          const std::string& to, const LoadOptions& options);
 
-// The patch sources named the way the CLI takes them (file, file:NAME).
-std::vector<PatchSource> readPatchSources(
-    const std::vector<std::string>& specs);
-
 }  // namespace hs3

@@ -127,6 +127,11 @@ Workspace parseWorkspace(const std::string& jsonText,
 Workspace loadWorkspace(const std::string& path,
                         const std::vector<std::string>& patchSpecs = {});
 
+// The patch sources named the way the CLI takes them: "patch.json" is a
+// JSON Patch, "patchset.json:NAME" one patch of a patchset.
+std::vector<PatchSource> readPatchSources(
+    const std::vector<std::string>& specs);
+
 // The whole content of a file; throws Error(kIo) naming it.
 std::string readTextFile(const std::string& path);
 

@@ -46,25 +46,6 @@ ModelFormat detectFormat(const std::string& text) {
              : ModelFormat::kPyhf;
 }
 
-std::vector<PatchSource> readPatchSources(
-    const std::vector<std::string>& specs) {
-  std::vector<PatchSource> patches;
-  for (const std::string& spec : specs) {
-    PatchSource source;
-    // "file:NAME" names one patch of a patchset; a colon inside a path that
-    // exists is part of the path.
-    const auto colon = spec.rfind(':');
-    const bool namesPatch =
-        colon != std::string::npos && !std::ifstream(spec).good() && colon > 0;
-    const std::string file = namesPatch ? spec.substr(0, colon) : spec;
-    source.text = readTextFile(file);
-    source.origin = file;
-    if (namesPatch) source.patchName = spec.substr(colon + 1);
-    patches.push_back(std::move(source));
-  }
-  return patches;
-}
-
 std::shared_ptr<const Model> parseModel(const std::string& text,
                                         const std::vector<PatchSource>& patches,
                                         const LoadOptions& options) {

@@ -298,13 +298,12 @@ std::string readTextFile(const std::string& path) {
   return text.str();
 }
 
-Workspace loadWorkspace(const std::string& path,
-                        const std::vector<std::string>& patchSpecs) {
+std::vector<PatchSource> readPatchSources(
+    const std::vector<std::string>& specs) {
   std::vector<PatchSource> patches;
-  for (const std::string& spec : patchSpecs) {
+  for (const std::string& spec : specs) {
     PatchSource source;
-    // "file:NAME" names one patch of a patchset; a plain path is a JSON
-    // Patch. A colon inside a path that exists is part of the path.
+    // A colon inside a path that exists is part of the path.
     const auto colon = spec.rfind(':');
     const bool namesPatch =
         colon != std::string::npos && !std::ifstream(spec).good() && colon > 0;
@@ -314,7 +313,12 @@ Workspace loadWorkspace(const std::string& path,
     if (namesPatch) source.patchName = spec.substr(colon + 1);
     patches.push_back(std::move(source));
   }
-  return parseWorkspace(readTextFile(path), patches);
+  return patches;
+}
+
+Workspace loadWorkspace(const std::string& path,
+                        const std::vector<std::string>& patchSpecs) {
+  return parseWorkspace(readTextFile(path), readPatchSources(patchSpecs));
 }
 
 std::vector<PatchInfo> listPatches(const std::string& patchsetText) {
