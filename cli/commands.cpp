@@ -237,7 +237,12 @@ int fitCommand(const Arguments& args, std::ostream& out) {
   Likelihood likelihood(model, model->observedData());
   const FitResult result = minimize(likelihood, parameterSettings(*model, args),
                                     fitOptions(args, {}));
-  out << report::fit(result) << "\n";
+  // A fit that met NaN or infinity says where they came from.
+  const std::string diagnosis =
+      result.status == FitStatus::kFailed
+          ? likelihood.explainNonFinite(result.values.data())
+          : std::string();
+  out << report::fit(result, diagnosis) << "\n";
   return 0;
 }
 

@@ -23,7 +23,8 @@ std::string nll(Likelihood& likelihood, const std::vector<double>& x,
                 bool withGradient);
 
 // Best fit, errors, correlations, twice_nll, status and its explanation.
-std::string fit(const FitResult& result);
+// `diagnosis`, when not empty, says where a non-finite likelihood came from.
+std::string fit(const FitResult& result, const std::string& diagnosis = "");
 
 // pyhf's shape ({"CLs_obs", "CLs_exp"}) plus the tail probabilities, the
 // statistics and any fit warnings.

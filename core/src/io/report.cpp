@@ -102,8 +102,9 @@ Json optionalNumber(const std::optional<double>& value) {
 
 }  // namespace
 
-std::string fit(const FitResult& result) {
+std::string fit(const FitResult& result, const std::string& diagnosis) {
   Json out;
+  if (!diagnosis.empty()) out["diagnosis"] = diagnosis;
   out["status"] = fitStatusName(result.status);
   out["valid"] = result.isValid();
   out["message"] = result.message();
