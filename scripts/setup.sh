@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 required=(build-essential cmake clang-format emscripten libeigen3-dev
-          nlohmann-json3-dev catch2)
+          nlohmann-json3-dev catch2 chromium clang libclang-rt-14-dev)
 # For the pyhf comparisons in bench/; nothing in the build needs them.
 optional=(python3-numpy python3-scipy)
 
@@ -77,5 +77,14 @@ if [[ -f $pkg ]] && node -e '
   stamp=wasm/node_modules/.package-lock.json
   if [[ ! -f $stamp || $pkg -nt $stamp ]]; then
     (cd wasm && npm install --no-audit --no-fund --loglevel=error)
+  fi
+fi
+
+# The page's packages (uPlot, esbuild, playwright-core; no browser download:
+# the tests use Debian's chromium), again only when the lock file changed.
+if [[ -f web/package-lock.json ]]; then
+  stamp=web/node_modules/.package-lock.json
+  if [[ ! -f $stamp || web/package-lock.json -nt $stamp ]]; then
+    (cd web && npm ci --no-audit --no-fund --loglevel=error)
   fi
 fi
