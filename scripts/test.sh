@@ -61,6 +61,25 @@ nodeTests() {
   node --test "${files[@]}"
 }
 
+# The page in Debian's Chromium (web/test/): bundles web/dist/ first.
+browserTests() {
+  bash web/build.sh && node --test web/test/*.mjs
+}
+
+# The whole suite again, built with address and undefined-behaviour
+# sanitizers (g++), and the fuzz targets for a bounded time (clang). The
+# instrumentation makes g++ warn about Catch2's use of <regex>
+# (-Wmaybe-uninitialized, a known false positive), so warnings do not stop
+# this build; the plain build keeps them as errors.
+sanitizerTests() {
+  cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DHS3_SANITIZE=ON -DHS3_WARNINGS_AS_ERRORS=OFF >/dev/null &&
+    cmake --build build/asan -j "$jobs" --target core_tests hs3 |
+    grep -v '^\[' &&
+    ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build/asan \
+      --no-tests=error --output-on-failure -j "$jobs"
+}
+
 summary() {
   local passed=0 i
   echo
@@ -95,9 +114,14 @@ if step "build wasm" bash scripts/build.sh wasm; then
   else
     skip "node tests" "build native"
   fi
+  step "browser tests" browserTests
 else
   skip "ctest wasm" "build wasm"
   skip "node tests" "build wasm"
+  skip "browser tests" "build wasm"
 fi
+
+step sanitizers sanitizerTests
+step fuzz bash scripts/fuzz.sh "${HS3_FUZZ_SECONDS:-30}"
 
 summary

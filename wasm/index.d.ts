@@ -147,7 +147,7 @@ export interface FitResult {
   correlations: number[][];
   parameters: string[];
   twice_nll: number;
-  /** "converged", "covariance_forced_posdef", "call_limit", ... */
+  /** "converged", "covariance_forced_pos_def", "call_limit", ... */
   status: string;
   /** One sentence with EDM against target and calls against the limit. */
   message: string;
