@@ -11,34 +11,13 @@ namespace hs3::cli {
 namespace {
 
 // Options that take a value, and flags that do not.
-const std::set<std::string> kValued = {"patch",
-                                       "at",
-                                       "measurement",
-                                       "normsys-code",
-                                       "histosys-code",
-                                       "fix",
-                                       "init",
-                                       "minos",
-                                       "strategy",
-                                       "tolerance",
-                                       "test-poi",
-                                       "test-stat",
-                                       "cl",
-                                       "poi",
-                                       "range",
-                                       "analysis",
-                                       "log-level",
-                                       "calctype",
-                                       "points",
-                                       "jobs",
-                                       "likelihood",
-                                       "distribution",
-                                       "data",
-                                       "point",
-                                       "to",
-                                       "bounds",
-                                       "parameter",
-                                       "grid"};
+const std::set<std::string> kValued = {
+    "patch",        "at",        "measurement", "normsys-code", "histosys-code",
+    "fix",          "init",      "minos",       "strategy",     "tolerance",
+    "test-poi",     "test-stat", "cl",          "poi",          "range",
+    "analysis",     "log-level", "max-calls",   "jobs",         "likelihood",
+    "distribution", "data",      "point",       "to",           "bounds",
+    "parameter",    "grid"};
 const std::set<std::string> kFlags = {"gradient", "all", "help", "quiet"};
 
 }  // namespace
@@ -170,6 +149,8 @@ options:
   --bounds name=lo:hi       change a parameter's bounds (repeatable)
   --minos name              profile-likelihood interval (fit; repeatable)
   --strategy N              0, 1 (default) or 2, as in Minuit
+  --max-calls N             objective evaluations allowed per fit
+                            (default 200 + 100 n + 5 n^2)
   --tolerance X             EDM target is 0.002 X errordef (fit: 0.1,
                             inference: 0.01)
   --test-poi X              POI value to test (cls; default 1)

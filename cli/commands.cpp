@@ -108,6 +108,15 @@ FitOptions fitOptions(const Arguments& args, FitOptions options) {
   if (!tolerance.empty()) {
     options.tolerance = parseNumber(tolerance, "--tolerance");
   }
+  const std::string maxCalls = args.value("max-calls");
+  if (!maxCalls.empty()) {
+    const double calls = parseNumber(maxCalls, "--max-calls");
+    if (calls < 1 || calls > 1e9 || calls != std::floor(calls)) {
+      throw Error(ErrorCode::kInvalidArgument, "",
+                  "--max-calls takes a whole number from 1 to 1e9");
+    }
+    options.maxCalls = static_cast<std::size_t>(calls);
+  }
   options.minos = args.values("minos");
   return options;
 }
@@ -237,12 +246,7 @@ int fitCommand(const Arguments& args, std::ostream& out) {
   Likelihood likelihood(model, model->observedData());
   const FitResult result = minimize(likelihood, parameterSettings(*model, args),
                                     fitOptions(args, {}));
-  // A fit that met NaN or infinity says where they came from.
-  const std::string diagnosis =
-      result.status == FitStatus::kFailed
-          ? likelihood.explainNonFinite(result.values.data())
-          : std::string();
-  out << report::fit(result, diagnosis) << "\n";
+  out << report::fit(result) << "\n";
   return 0;
 }
 

@@ -130,12 +130,14 @@ std::vector<hs3::Parameter> toParameters(const val& list) {
   return out;
 }
 
-// settings: {parameters, strategy, tolerance, computeErrors, minos,
-// statistic}, all filled in by the JS layer (which holds the defaults).
+// settings: {parameters, strategy, tolerance, maxCalls, computeErrors,
+// minos, statistic}, all filled in by the JS layer (which holds the
+// defaults; maxCalls 0 means the engine's default).
 hs3::FitOptions toFitOptions(const val& settings) {
   hs3::FitOptions out;
   out.strategy = settings["strategy"].as<int>();
   out.tolerance = settings["tolerance"].as<double>();
+  out.maxCalls = settings["maxCalls"].as<std::size_t>();
   out.computeErrors = settings["computeErrors"].as<bool>();
   out.minos = toStrings(settings["minos"]);
   return out;

@@ -72,7 +72,7 @@ input or the options were wrong, and the message says where.
 const valued = new Set([
   'patch', 'at', 'measurement', 'normsys-code', 'histosys-code', 'fix',
   'init', 'minos', 'strategy', 'tolerance', 'test-poi', 'test-stat', 'cl',
-  'poi', 'range', 'analysis', 'log-level', 'calctype', 'points', 'jobs',
+  'poi', 'range', 'analysis', 'log-level', 'max-calls', 'jobs',
   'likelihood', 'distribution', 'data', 'point', 'to', 'bounds', 'parameter',
   'grid',
 ]);
@@ -242,6 +242,14 @@ function apiOptions(args) {
   const tolerance = optionValue(args, 'tolerance');
   if (tolerance !== '') {
     options.tolerance = parseNumber(tolerance, '--tolerance');
+  }
+  const maxCalls = optionValue(args, 'max-calls');
+  if (maxCalls !== '') {
+    const calls = parseNumber(maxCalls, '--max-calls');
+    if (!Number.isInteger(calls) || calls < 1 || calls > 1e9) {
+      throw invalid('--max-calls takes a whole number from 1 to 1e9');
+    }
+    options.maxCalls = calls;
   }
   return options;
 }

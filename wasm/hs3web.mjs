@@ -96,6 +96,14 @@ function checkNumber(x, what) {
   return x;
 }
 
+// 0 leaves the engine's default call limit.
+function checkCalls(x) {
+  if (!Number.isInteger(x) || x < 0 || x > 1e9) {
+    throw invalid(`maxCalls must be a whole number from 0 to 1e9, not ${x}`);
+  }
+  return x;
+}
+
 // lo + (hi - lo) i / (n - 1), as `hs3 --range lo:hi:n` computes it.
 export function grid(from, to, points) {
   checkNumber(from, 'from');
@@ -465,6 +473,7 @@ class Model {
       parameters,
       strategy,
       tolerance: checkNumber(options.tolerance ?? tolerance, 'tolerance'),
+      maxCalls: checkCalls(options.maxCalls ?? 0),
       computeErrors: options.computeErrors ?? computeErrors,
       minos: minos.map(String),
       statistic: String(testStat),

@@ -105,6 +105,8 @@ export interface FitOptions {
   strategy?: 0 | 1 | 2;
   /** EDM target is 0.002 tolerance errordef: 0.1 for fit, 0.01 otherwise. */
   tolerance?: number;
+  /** Objective evaluations allowed per fit; default 200 + 100 n + 5 n^2. */
+  maxCalls?: number;
   /** Whether fits compute the Hessian errors (fit: yes; otherwise no). */
   computeErrors?: boolean;
   /** Parameters that get profile-likelihood intervals (--minos). */

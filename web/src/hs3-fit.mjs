@@ -38,7 +38,8 @@ async function fetchEntries(url) {
   }
   if (!response.ok) throw new Error(`${url} answered ${response.status}`);
   const name = new URL(url, location.href).pathname.split('/').pop();
-  return expand([{ name, bytes: new Uint8Array(await response.arrayBuffer()) }]);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  return expand([{ name, bytes }]);
 }
 
 class Hs3Fit extends HTMLElement {
@@ -82,8 +83,9 @@ class Hs3Fit extends HTMLElement {
       const entries = await fetchEntries(new URL(src, location.href).href);
       for (const attr of ['patchset', 'patch-src']) {
         const url = this.getAttribute(attr);
-        if (url) entries.push(...await fetchEntries(new URL(url,
-                                                            location.href).href));
+        if (url) {
+          entries.push(...await fetchEntries(new URL(url, location.href).href));
+        }
       }
       const bundle = classify(entries);
       const patches = bundle.workspaces.flatMap((w) => patchesFor(bundle, w)

@@ -171,7 +171,8 @@ describe('the hs3web page', { skip }, () => {
     assert.match(health, /EDM/);
     assert.match(health, /covariance/);
     assert.match(health, /bound/);
-    const twiceNll = Number(await page.textContent('[data-testid="twice-nll"]'));
+    const twiceNll =
+        Number(await page.textContent('[data-testid="twice-nll"]'));
     assert.ok(twiceNll <= goldenCase.mle.twice_nll + 1e-3,
               `2NLL ${twiceNll} vs pyhf ${goldenCase.mle.twice_nll}`);
     assert.ok(twiceNll > goldenCase.mle.twice_nll - 1e-2);
@@ -330,7 +331,8 @@ describe('the hs3web page', { skip }, () => {
         await page.screenshot({ path: join(shots, 'error-1280.png') });
 
         await page.setInputFiles('#file', { name: 'truncated.json',
-          mimeType: 'application/json', buffer: Buffer.from('{"channels": [') });
+          mimeType: 'application/json',
+          buffer: Buffer.from('{"channels": [') });
         await page.waitForFunction(() => /not valid JSON/.test(
             document.querySelector('#error').textContent));
 

@@ -8,7 +8,7 @@
 // place and print or rethrow it; nothing inside core/ turns it into text.
 //
 //   try {
-//     auto ws = hs3::readWorkspaceFile("ws.json");
+//     auto ws = hs3::loadWorkspace("ws.json");
 //   } catch (const hs3::Error& e) {
 //     std::cerr << e.what() << "\n";   // "[shape_mismatch] at channels[0]..."
 //   }

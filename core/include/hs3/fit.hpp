@@ -98,6 +98,8 @@ struct FitResult {
   // The bound each parameter in atBound sits at, in the same order.
   std::vector<double> atBoundLimits;
   std::vector<MinosInterval> minos;
+  // For a failed fit: where the objective's NaN or infinity came from.
+  std::string diagnosis;
 
   bool isValid() const {
     return status == FitStatus::kConverged ||

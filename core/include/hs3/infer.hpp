@@ -105,6 +105,8 @@ struct ScanResult {
   // Where 2 delta NLL crosses 1 (68.3%) and 3.84 (95%) on each side, from
   // linear interpolation between scan points; absent when not crossed.
   std::optional<double> lower68, upper68, lower95, upper95;
+  // Scan points whose fit did not converge cleanly, described.
+  std::vector<std::string> warnings;
 };
 
 struct SignificanceResult {

@@ -1,4 +1,5 @@
-// The statistical model of a HistFactory workspace, and its likelihood.
+// The statistical model of a HistFactory workspace or of a general HS3
+// graph, and its likelihood.
 //
 // Model::build resolves one measurement of a workspace into pyhf's ordered
 // parameter vector (names, inits, bounds, fixed flags), the auxiliary data of
@@ -154,7 +155,7 @@ class Likelihood : public Objective {
   std::vector<double> lastSampleYields() const;
 
   // When value(x) is not finite: which bin or term made it so, in words.
-  std::string explainNonFinite(const double* x);
+  std::string explainNonFinite(const double* x) override;
 
  private:
   friend class Model;  // expectedData of general models reads the tape

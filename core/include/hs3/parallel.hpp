@@ -1,5 +1,11 @@
 // Runs independent jobs on a few threads: fits that share nothing but the
-// immutable Model (scan points, patches, ranking entries).
+// immutable Model (scan points, patches, ranking entries). Each job owns its
+// own Likelihood; results go to slots indexed by the job.
+//
+//   std::vector<double> limits(patches.size());
+//   hs3::parallelFor(patches.size(), 2, [&](std::size_t i) {
+//     limits[i] = limitOf(patches[i]);
+//   });
 #pragma once
 
 #include <algorithm>

@@ -1,4 +1,7 @@
-// One scalar parameter of a likelihood, as the minimizer and the user see it.
+// One scalar parameter of a likelihood, as the minimizer and the user see it:
+// its name, starting value, bounds and whether it is held fixed.
+//
+//   hs3::Parameter mu{"mu", 1.0, 0.0, 10.0, false};
 #pragma once
 
 #include <string>

@@ -1,7 +1,7 @@
 // Results as JSON text, in the shapes the `hs3` command prints and the
 // JavaScript API returns, so that both frontends agree field by field.
 //
-//   std::cout << hs3::report::nll(likelihood, x) << "\n";
+//   std::cout << hs3::report::nll(likelihood, x, /*withGradient=*/true);
 #pragma once
 
 #include <string>
@@ -23,8 +23,7 @@ std::string nll(Likelihood& likelihood, const std::vector<double>& x,
                 bool withGradient);
 
 // Best fit, errors, correlations, twice_nll, status and its explanation.
-// `diagnosis`, when not empty, says where a non-finite likelihood came from.
-std::string fit(const FitResult& result, const std::string& diagnosis = "");
+std::string fit(const FitResult& result);
 
 // pyhf's shape ({"CLs_obs", "CLs_exp"}) plus the tail probabilities, the
 // statistics and any fit warnings.

@@ -277,7 +277,8 @@ std::string FitResult::message() const {
       text = "Stopped at the call limit of " + std::to_string(callLimit) +
              " with EDM " + formatEdm(edm) + " still above target " +
              formatEdm(edmTarget) +
-             "; raise maxCalls or start closer to the minimum";
+             "; allow more calls (--max-calls, maxCalls) or start closer to "
+             "the minimum";
       break;
     case FitStatus::kEdmAboveTarget:
       text = "No further progress: EDM " + formatEdm(edm) +
@@ -299,6 +300,7 @@ std::string FitResult::message() const {
       break;
   }
 
+  if (!diagnosis.empty()) text += ": " + diagnosis;
   if (atBound.size() == 1) {
     text += "; " + atBound[0] + " is at its bound " +
             formatNumber(atBoundLimits[0]) + ", so its error is not Gaussian";
@@ -313,10 +315,11 @@ std::string FitResult::message() const {
   return text + ".";
 }
 
-FitResult minimize(Objective& objective,
-                   const std::vector<Parameter>& parameters,
-                   const FitOptions& options) {
-  validate(objective, parameters, options);
+namespace {
+
+FitResult minimizeOnce(Objective& objective,
+                       const std::vector<Parameter>& parameters,
+                       const FitOptions& options) {
   const std::vector<std::size_t> minos = minosIndices(parameters, options);
 
   fit::FitProblem problem(objective, parameters);
@@ -384,6 +387,19 @@ FitResult minimize(Objective& objective,
   result.calls += minosCalls;
 
   HS3_LOG(kDebug, "fit") << result.message();
+  return result;
+}
+
+}  // namespace
+
+FitResult minimize(Objective& objective,
+                   const std::vector<Parameter>& parameters,
+                   const FitOptions& options) {
+  validate(objective, parameters, options);
+  FitResult result = minimizeOnce(objective, parameters, options);
+  if (result.status == FitStatus::kFailed) {
+    result.diagnosis = objective.explainNonFinite(result.values.data());
+  }
   return result;
 }
 

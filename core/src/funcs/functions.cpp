@@ -60,10 +60,15 @@ NodeId interpolate(Call& call, NodeId nominal, const std::vector<NodeId>& hi,
     call.fail(ErrorCode::kShapeMismatch, "vars",
               "needs one high and one low variation per variable");
   }
-  std::vector<double> codes(vars.size(), flexible ? 4.0 : 4.0);
+  std::vector<double> codes(vars.size(), 4.0);
   if (call.has("interpolationCodes")) {
     codes.clear();
     for (const graph::Ref& r : call.field("interpolationCodes").items) {
+      if (!r.isNumber()) {
+        call.fail(
+            ErrorCode::kSchema, "interpolationCodes",
+            "interpolation codes are numbers, not the name '" + r.name + "'");
+      }
       codes.push_back(r.number);
     }
     if (codes.size() != vars.size()) {

@@ -15,7 +15,8 @@
 //   NodeId d = p.apply(Op::kSub, {x, mu});
 //   NodeId out = p.sum(p.apply(Op::kMul, {d, d}));
 //   Tape tape(p);
-//   double v = tape.evaluate(params, data, out);
+//   tape.forward(params, data);
+//   double v = tape.value(out);
 //   tape.gradient({out}, {1.0}, grad);
 #pragma once
 

@@ -384,6 +384,10 @@ ScanResult Inference::scan(
   ScanResult result;
   result.parameter = parameter;
   const FitResult best = minimize(*cache_->data, parameters_, options_.fit);
+  if (!std::isfinite(best.minValue)) {
+    throw Error(ErrorCode::kNumerical, "",
+                "the best fit before the scan failed: " + best.message());
+  }
   result.bestFit = best.values[index];
   double minimum = best.minValue;
   std::vector<double> start = best.values;
@@ -404,8 +408,17 @@ ScanResult Inference::scan(
     point.twiceNll = 2 * fit.minValue;
     point.parameters = fit.values;
     point.status = fit.status;
-    minimum = std::min(minimum, fit.minValue);
-    start = fit.values;
+    if (!fit.isValid()) {
+      std::ostringstream text;
+      text << "the fit at " << parameter << " = " << values[i] << ": "
+           << fit.message();
+      result.warnings.push_back(text.str());
+    }
+    // A failed point neither sets the minimum nor seeds the next start.
+    if (std::isfinite(fit.minValue)) {
+      minimum = std::min(minimum, fit.minValue);
+      start = fit.values;
+    }
     result.points.push_back(point);
     if (onProgress) onProgress(i + 1, values.size());
   }

@@ -102,9 +102,9 @@ Json optionalNumber(const std::optional<double>& value) {
 
 }  // namespace
 
-std::string fit(const FitResult& result, const std::string& diagnosis) {
+std::string fit(const FitResult& result) {
   Json out;
-  if (!diagnosis.empty()) out["diagnosis"] = diagnosis;
+  if (!result.diagnosis.empty()) out["diagnosis"] = result.diagnosis;
   out["status"] = fitStatusName(result.status);
   out["valid"] = result.isValid();
   out["message"] = result.message();
@@ -183,6 +183,7 @@ std::string scan(const ScanResult& result) {
                         optionalNumber(result.upper68)};
   out["interval_95"] = {optionalNumber(result.lower95),
                         optionalNumber(result.upper95)};
+  out["warnings"] = result.warnings;
   return out.dump(2);
 }
 
@@ -279,7 +280,7 @@ std::string patchLine(const std::string& patch,
   Json out;
   out["patch"] = patch;
   out["values"] = values;
-  const Json members = Json::parse(body);
+  const Json members = io::parseJson(body, "the result of one patch");
   for (auto it = members.begin(); it != members.end(); ++it) {
     out[it.key()] = it.value();
   }
