@@ -17,7 +17,7 @@ const std::set<std::string> kValued = {
     "test-poi",     "test-stat", "cl",          "poi",          "range",
     "analysis",     "log-level", "max-calls",   "jobs",         "likelihood",
     "distribution", "data",      "point",       "to",           "bounds",
-    "parameter",    "grid"};
+    "parameter",    "grid",      "parameter2",  "range2"};
 const std::set<std::string> kFlags = {"gradient", "all", "help", "quiet"};
 
 }  // namespace
@@ -161,6 +161,8 @@ options:
   --parameter NAME          parameter to scan (scan; default: the POI)
   --range lo:hi:n           scan from lo to hi in n points (default: the
                             parameter's bounds, 31 points)
+  --parameter2 NAME         a second parameter: a two-dimensional scan
+  --range2 lo:hi:n          its grid (default: its bounds, 21 points)
   --normsys-code CODE       normsys interpolation (default code4)
   --histosys-code CODE      histosys interpolation (default code4p)
   --log-level LEVEL         debug, info, warning (default), error, off

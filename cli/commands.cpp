@@ -288,12 +288,26 @@ int scanCommand(const Arguments& args, std::ostream& out) {
     }
     name = model->parameters()[model->poiIndex()].name;
   }
-  const Parameter& p = inference.parameters()[model->parameterIndex(name)];
-  std::ostringstream fallback;
-  fallback.precision(17);
-  fallback << p.lower << ":" << p.upper << ":31";
-  const auto values = parseGrid(args.value("range", fallback.str()), "--range");
-  out << report::scan(inference.scan(name, values)) << "\n";
+  // Without --range, the parameter's bounds in 31 points (21 in 2D).
+  auto gridOf = [&](const std::string& parameter, const char* option,
+                    int points) {
+    const Parameter& p =
+        inference.parameters()[model->parameterIndex(parameter)];
+    std::ostringstream fallback;
+    fallback.precision(17);
+    fallback << p.lower << ":" << p.upper << ":" << points;
+    return parseGrid(args.value(option, fallback.str()),
+                     std::string("--") + option);
+  };
+  const std::string second = args.value("parameter2");
+  if (second.empty()) {
+    out << report::scan(inference.scan(name, gridOf(name, "range", 31)))
+        << "\n";
+    return 0;
+  }
+  out << report::scan2d(inference.scan2d(name, gridOf(name, "range", 21),
+                                         second, gridOf(second, "range2", 21)))
+      << "\n";
   return 0;
 }
 

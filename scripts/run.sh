@@ -2,7 +2,10 @@
 # The main job: installs what is missing, builds, and fits a model
 # (models/default.json unless one is given) with the native `hs3` and with
 # the WebAssembly engine under Node, prints both with the CLs test at mu = 1
-# and the 95% upper limit, and checks that the two engines agree.
+# and the 95% upper limit, and checks that the two engines agree. Then it
+# builds the web page and serves it on 127.0.0.1 with the default model
+# loaded, printing its address, until Ctrl-C (HS3_NO_SERVE=1 stops after the
+# fits).
 #
 #   bash scripts/run.sh [WORKSPACE.json [options such as -p PATCH]]
 set -euo pipefail
@@ -38,3 +41,9 @@ node -e '
               `difference ${diff.toExponential(1)}`);
   process.exit(n.valid && w.valid && diff <= 1e-8 ? 0 : 1);' \
   "$native" "$wasm"
+
+[[ ${HS3_NO_SERVE:-0} == 1 ]] && exit 0
+echo
+bash web/build.sh >/dev/null
+echo "=== the page (default model loaded; Ctrl-C stops the server)"
+exec node web/serve.mjs

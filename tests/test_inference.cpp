@@ -200,3 +200,45 @@ TEST_CASE("CLs matches ROOT's validation numbers", "[inference][root]") {
     }
   }
 }
+
+TEST_CASE(
+    "a two-dimensional profile scan is the quadratic form near the "
+    "minimum",
+    "[inference][scan]") {
+  // In the Gaussian limit, profiling the other parameters away leaves
+  // 2 delta NLL = d^T C^-1 d, with C the 2x2 block of the fit covariance
+  // (errordef 0.5: the covariance is the inverse Hessian of the NLL). At
+  // offsets of 0.2 sigma the cubic terms are a few percent at most.
+  const auto model = hs3::Model::build(
+      hs3::loadWorkspace(std::string(HS3_SOURCE_DIR) + "/models/default.json"));
+  hs3::Inference inference(model, model->observedData());
+  hs3::FitOptions options;
+  options.tolerance = 0.001;
+  const hs3::FitResult fit = inference.fit({}, &options);
+  REQUIRE(fit.isValid());
+  const std::size_t a = model->parameterIndex("mu");
+  const std::size_t b = model->parameterIndex("JES");
+  const std::size_t n = model->size();
+  const double caa = fit.covariance[a * n + a];
+  const double cbb = fit.covariance[b * n + b];
+  const double cab = fit.covariance[a * n + b];
+  const double det = caa * cbb - cab * cab;
+  const double sa = std::sqrt(caa), sb = std::sqrt(cbb);
+  const std::vector<double> da = {-0.2 * sa, 0.0, 0.2 * sa};
+  const std::vector<double> db = {-0.2 * sb, 0.0, 0.2 * sb};
+  std::vector<double> va, vb;
+  for (double d : da) va.push_back(fit.values[a] + d);
+  for (double d : db) vb.push_back(fit.values[b] + d);
+  const hs3::Scan2dResult scan = inference.scan2d("mu", va, "JES", vb);
+  REQUIRE(scan.warnings.empty());
+  for (std::size_t i = 0; i < 3; ++i) {
+    for (std::size_t j = 0; j < 3; ++j) {
+      const double quadratic = (cbb * da[i] * da[i] - 2 * cab * da[i] * db[j] +
+                                caa * db[j] * db[j]) /
+                               det;
+      INFO("offsets " << i << ", " << j);
+      CHECK(scan.deltaTwiceNll[i * 3 + j] ==
+            Approx(quadratic).epsilon(0.05).margin(1e-4));
+    }
+  }
+}

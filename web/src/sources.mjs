@@ -191,9 +191,24 @@ export function patchesFor(bundle, workspace) {
       here : bundle.patches;
 }
 
+// The engine reads JSON of at most 1 GiB, and a page holds the text, the
+// parsed document and the model at once: refuse larger inputs before reading
+// them, so the tab is not killed for running out of memory.
+export const maxInputBytes = 256 * 1024 * 1024;
+
+function checkSize(name, size) {
+  if (size > maxInputBytes) {
+    throw new InputError(
+        `${name} is ${(size / 2 ** 20).toFixed(0)} MiB; this page opens ` +
+        `files of at most ${maxInputBytes / 2 ** 20} MiB. Use the hs3 ` +
+        'command or the Node package for larger models.');
+  }
+}
+
 export async function fromFiles(fileList) {
   const entries = [];
   for (const file of fileList) {
+    checkSize(file.name, file.size);
     entries.push({ name: file.webkitRelativePath || file.name,
                    bytes: new Uint8Array(await file.arrayBuffer()) });
   }
@@ -214,6 +229,8 @@ export async function fromUrl(url) {
     throw new InputError(`${url} answered ${response.status} ` +
                          `${response.statusText}`);
   }
+  const length = Number(response.headers.get('content-length') ?? 0);
+  if (length > 0) checkSize(url, length);
   const bytes = new Uint8Array(await response.arrayBuffer());
   const name = new URL(url, location.href).pathname.split('/').pop() ||
       'download';

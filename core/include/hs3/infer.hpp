@@ -109,6 +109,17 @@ struct ScanResult {
   std::vector<std::string> warnings;
 };
 
+// A profile likelihood over a grid of two parameters.
+struct Scan2dResult {
+  std::array<std::string, 2> parameters;
+  std::array<std::vector<double>, 2> values;  // the grid along each axis
+  std::array<double, 2> bestFit{};
+  double twiceNllMin = 0.0;
+  // 2 delta NLL at (values[0][i], values[1][j]), row-major in i.
+  std::vector<double> deltaTwiceNll;
+  std::vector<std::string> warnings;
+};
+
 struct SignificanceResult {
   double q0 = 0.0;
   double p0 = 0.0;
@@ -209,6 +220,13 @@ class Inference {
                   const std::vector<double>& values,
                   const std::function<void(std::size_t, std::size_t)>&
                       onProgress = nullptr);
+
+  // Profile likelihood over the grid first x second, each point a fit with
+  // both fixed, started from its neighbour along a serpentine path.
+  Scan2dResult scan2d(const std::string& first,
+                      const std::vector<double>& firstValues,
+                      const std::string& second,
+                      const std::vector<double>& secondValues);
 
   SignificanceResult significance();
 

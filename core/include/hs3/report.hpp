@@ -33,6 +33,9 @@ std::string hypotest(const HypotestResult& result);
 std::string upperLimit(const UpperLimitResult& result);
 
 std::string scan(const ScanResult& result);
+// {"parameters", "values", "bestfit", "twice_nll_min", "delta_twice_nll"
+// (rows along the first parameter; null where a fit failed), "warnings"}.
+std::string scan2d(const Scan2dResult& result);
 
 std::string significance(const SignificanceResult& result);
 

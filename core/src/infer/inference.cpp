@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <sstream>
 
@@ -447,6 +448,72 @@ ScanResult Inference::scan(
   result.upper68 = crossing(1.0, false);
   result.lower95 = crossing(3.841458820694124, true);
   result.upper95 = crossing(3.841458820694124, false);
+  return result;
+}
+
+Scan2dResult Inference::scan2d(const std::string& first,
+                               const std::vector<double>& firstValues,
+                               const std::string& second,
+                               const std::vector<double>& secondValues) {
+  const std::array<std::size_t, 2> index = {model_->parameterIndex(first),
+                                            model_->parameterIndex(second)};
+  if (index[0] == index[1]) {
+    throw Error(ErrorCode::kInvalidArgument, "",
+                "a two-dimensional scan needs two different parameters");
+  }
+  Scan2dResult result;
+  result.parameters = {first, second};
+  result.values = {firstValues, secondValues};
+  for (int axis = 0; axis < 2; ++axis) {
+    const Parameter& p = parameters_[index[axis]];
+    for (double v : result.values[axis]) {
+      if (v < p.lower || v > p.upper) {
+        std::ostringstream text;
+        text << "scan value " << p.name << " = " << v
+             << " lies outside its bounds [" << p.lower << ", " << p.upper
+             << "]";
+        throw Error(ErrorCode::kInvalidArgument, "", text.str());
+      }
+    }
+  }
+  const FitResult best = minimize(*cache_->data, parameters_, options_.fit);
+  if (!std::isfinite(best.minValue)) {
+    throw Error(ErrorCode::kNumerical, "",
+                "the best fit before the scan failed: " + best.message());
+  }
+  result.bestFit = {best.values[index[0]], best.values[index[1]]};
+  double minimum = best.minValue;
+  const std::size_t rows = firstValues.size();
+  const std::size_t columns = secondValues.size();
+  std::vector<double> twiceNll(rows * columns,
+                               std::numeric_limits<double>::quiet_NaN());
+  std::vector<double> start = best.values;
+  for (std::size_t i = 0; i < rows; ++i) {
+    for (std::size_t k = 0; k < columns; ++k) {
+      // Serpentine order: every fit starts from the point next to it.
+      const std::size_t j = i % 2 == 0 ? k : columns - 1 - k;
+      std::vector<Parameter> pars = startingFrom(parameters_, start);
+      pars[index[0]].fixed = pars[index[1]].fixed = true;
+      pars[index[0]].init = firstValues[i];
+      pars[index[1]].init = secondValues[j];
+      const FitResult fit = minimize(*cache_->data, pars, options_.fit);
+      if (!fit.isValid()) {
+        std::ostringstream text;
+        text << "the fit at " << first << " = " << firstValues[i] << ", "
+             << second << " = " << secondValues[j] << ": " << fit.message();
+        result.warnings.push_back(text.str());
+      }
+      if (std::isfinite(fit.minValue)) {
+        twiceNll[i * columns + j] = 2 * fit.minValue;
+        minimum = std::min(minimum, fit.minValue);
+        start = fit.values;
+      }
+    }
+  }
+  result.twiceNllMin = 2 * minimum;
+  for (double value : twiceNll) {
+    result.deltaTwiceNll.push_back(value - result.twiceNllMin);
+  }
   return result;
 }
 

@@ -187,6 +187,27 @@ std::string scan(const ScanResult& result) {
   return out.dump(2);
 }
 
+std::string scan2d(const Scan2dResult& result) {
+  Json out;
+  out["parameters"] = {result.parameters[0], result.parameters[1]};
+  out["values"] = {result.values[0], result.values[1]};
+  out["bestfit"] = {result.bestFit[0], result.bestFit[1]};
+  out["twice_nll_min"] = result.twiceNllMin;
+  const std::size_t columns = result.values[1].size();
+  Json rows = Json::array();
+  for (std::size_t i = 0; i < result.values[0].size(); ++i) {
+    Json row = Json::array();
+    for (std::size_t j = 0; j < columns; ++j) {
+      const double value = result.deltaTwiceNll[i * columns + j];
+      row.push_back(std::isfinite(value) ? Json(value) : Json(nullptr));
+    }
+    rows.push_back(row);
+  }
+  out["delta_twice_nll"] = rows;
+  out["warnings"] = result.warnings;
+  return out.dump(2);
+}
+
 std::string significance(const SignificanceResult& result) {
   Json out;
   out["q0"] = result.q0;
