@@ -6,16 +6,15 @@
 #include <cmath>
 #include <limits>
 
+#include "histfactory/interpolation.hpp"
+
 namespace hs3::kernels {
 
 constexpr double kPi = 3.14159265358979323846;
 constexpr double kSqrtTwo = 1.41421356237309504880;
 constexpr double kLogSqrtTwoPi = 0.91893853320467274178;
 
-struct ValueAndSlope {
-  double value = 0.0;
-  double slope = 0.0;
-};
+using ValueAndSlope = hf::ValueAndSlope;
 
 // Standard normal density.
 inline double normalDensity(double z) {
@@ -139,48 +138,20 @@ inline ValueAndSlope additiveShift(InterpCode code, double alpha, double up,
   }
 }
 
-// x ln x and x ln^2 x with their limits at 0.
-inline double xLogX(double x) { return x > 0 ? x * std::log(x) : 0.0; }
-inline double xLogXSquared(double x) {
-  if (x <= 0) return 0.0;
-  const double l = std::log(x);
-  return x * l * l;
-}
-
-inline ValueAndSlope powerOf(double base, double exponent, double dExponent) {
-  if (base <= 0) return {0.0, 0.0};
-  const double v = std::pow(base, exponent);
-  return {v, v * std::log(base) * dExponent};
-}
-
-// Factor of a multiplicative code at alpha, for ratios h = hi/nom, l = lo/nom.
+// Factor of a multiplicative code at alpha, for ratios h = hi/nom, l = lo/nom:
+// ROOT's exponential and polynomial-exponential codes are pyhf's code 1 and
+// code 4, whose kernels serve both.
 inline ValueAndSlope multiplicativeFactor(InterpCode code, double alpha,
                                           double h, double l) {
-  if (code == InterpCode::kExponential) {
-    return alpha >= 0 ? powerOf(h, alpha, 1.0) : powerOf(l, -alpha, -1.0);
-  }
   if (code == InterpCode::kPoly6LinearMul) {
     const ValueAndSlope d =
         additiveShift(InterpCode::kPoly6Linear, alpha, h - 1.0, 1.0 - l);
     return {1.0 + d.value, d.slope};
   }
-  if (alpha >= 1) return powerOf(h, alpha, 1.0);
-  if (alpha <= -1) return powerOf(l, -alpha, -1.0);
-  // The polynomial 1 + sum c_k alpha^k that meets h^alpha and l^-alpha at
-  // +-1 with value, slope and curvature.
-  const double b0 = h - 1.0, b1 = l - 1.0;
-  const double b2 = xLogX(h), b3 = -xLogX(l);
-  const double b4 = xLogXSquared(h), b5 = xLogXSquared(l);
-  const double c1 = (15 * b0 - 15 * b1 - 7 * b2 - 7 * b3 + b4 - b5) / 16.0;
-  const double c2 = (24 * b0 + 24 * b1 - 9 * b2 + 9 * b3 + b4 + b5) / 16.0;
-  const double c3 = (-5 * b0 + 5 * b1 + 5 * b2 + 5 * b3 - b4 + b5) / 8.0;
-  const double c4 = (-12 * b0 - 12 * b1 + 7 * b2 - 7 * b3 - b4 - b5) / 8.0;
-  const double c5 = (3 * b0 - 3 * b1 - 3 * b2 - 3 * b3 + b4 - b5) / 16.0;
-  const double c6 = (8 * b0 + 8 * b1 - 5 * b2 + 5 * b3 + b4 + b5) / 16.0;
-  const double x = alpha;
-  return {1 + x * (c1 + x * (c2 + x * (c3 + x * (c4 + x * (c5 + x * c6))))),
-          c1 + x * (2 * c2 +
-                    x * (3 * c3 + x * (4 * c4 + x * (5 * c5 + x * 6 * c6))))};
+  return hf::multiplicativeFactor(code == InterpCode::kExponential
+                                      ? Interpolation::kCode1
+                                      : Interpolation::kCode4,
+                                  alpha, h, l);
 }
 
 // One variation applied to a running total, as ROOT combines them: additive
