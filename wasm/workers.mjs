@@ -367,6 +367,7 @@ class Pool {
       parameter: name,
       points,
       twice_nll_min: min,
+      warnings: parts.flatMap((part) => part.warnings ?? []),
     };
   }
 
