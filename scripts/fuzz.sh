@@ -16,8 +16,9 @@ targets=(pyhf_reader hs3_reader json_patch expression)
 
 CC=clang CXX=clang++ cmake -S . -B build/fuzz -DHS3_FUZZ=ON \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHS3_SHARED_DIR="$shared" >/dev/null
+# Compiler messages go to stderr; progress lines are not worth showing.
 cmake --build build/fuzz -j "${HS3_JOBS:-2}" \
-  --target "${targets[@]/#/fuzz_}" | grep -v '^\[' || true
+  --target "${targets[@]/#/fuzz_}" >/dev/null
 
 # Seeds: small files only, so that the fuzzer spends its time mutating.
 seeds() {

@@ -74,8 +74,7 @@ browserTests() {
 sanitizerTests() {
   cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DHS3_SANITIZE=ON -DHS3_WARNINGS_AS_ERRORS=OFF >/dev/null &&
-    cmake --build build/asan -j "$jobs" --target core_tests hs3 |
-    grep -v '^\[' &&
+    cmake --build build/asan -j "$jobs" --target core_tests hs3 >/dev/null &&
     ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build/asan \
       --no-tests=error --output-on-failure -j "$jobs"
 }
