@@ -13,6 +13,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { Hs3Error, listPatches, load } from '../hs3web.mjs';
+import { hs3Error } from './common.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const modelFile = path.join(root, 'models', 'default.json');
@@ -51,18 +52,6 @@ function assertReportsClose(actual, expected) {
   }
 }
 
-// Calls fn, which must throw an Hs3Error; returns it.
-async function hs3Error(fn) {
-  try {
-    await fn();
-  } catch (e) {
-    assert.ok(e instanceof Hs3Error, `expected an Hs3Error, got ${e}`);
-    assert.equal(typeof e.code, 'string');
-    assert.equal(typeof e.path, 'string');
-    return e;
-  }
-  assert.fail('expected an Hs3Error, but nothing was thrown');
-}
 
 let model;
 let scratch;
