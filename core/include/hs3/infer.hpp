@@ -240,6 +240,8 @@ class Inference {
   FitResult fixedPoiFit(double poi, Likelihood& likelihood,
                         const std::vector<double>& start);
   void prepare();
+  // The free fit that scans start from; throws when it cannot be evaluated.
+  FitResult bestFitBeforeScan();
   std::vector<double> asimovData(double poi);
 
   std::shared_ptr<const Model> model_;

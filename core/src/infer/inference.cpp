@@ -26,6 +26,18 @@ std::vector<Parameter> startingFrom(std::vector<Parameter> parameters,
   return parameters;
 }
 
+// Refuses a value outside a parameter's bounds; `what` says what the value
+// was for ("the tested value", "scan value").
+void requireInsideBounds(const Parameter& p, double value,
+                         const std::string& what, const std::string& advice) {
+  if (value >= p.lower && value <= p.upper) return;
+  std::ostringstream text;
+  text << what << " " << p.name << " = " << value
+       << " lies outside its bounds [" << p.lower << ", " << p.upper << "]"
+       << advice;
+  throw Error(ErrorCode::kInvalidArgument, "", text.str());
+}
+
 std::string describeFit(const char* what, double poi, const FitResult& result) {
   std::ostringstream text;
   text << what << " at " << poi << ": " << result.message();
@@ -111,13 +123,8 @@ FitResult Inference::fixedPoiFit(double poi, Likelihood& likelihood,
   const int index = model_->poiIndex();
   std::vector<Parameter> parameters = startingFrom(parameters_, start);
   Parameter& p = parameters[index];
-  if (poi < p.lower || poi > p.upper) {
-    std::ostringstream text;
-    text << "the tested value " << p.name << " = " << poi
-         << " lies outside its bounds [" << p.lower << ", " << p.upper
-         << "]; widen the bounds to test it";
-    throw Error(ErrorCode::kInvalidArgument, "", text.str());
-  }
+  requireInsideBounds(p, poi, "the tested value",
+                      "; widen the bounds to test it");
   p.fixed = true;
   p.init = poi;
   FitResult result = minimize(likelihood, parameters, options_.fit);
@@ -378,29 +385,31 @@ UpperLimitResult Inference::upperLimit(double level) {
   return result;
 }
 
+FitResult Inference::bestFitBeforeScan() {
+  FitResult best = minimize(*cache_->data, parameters_, options_.fit);
+  if (!std::isfinite(best.minValue)) {
+    throw Error(ErrorCode::kNumerical, "",
+                "the best fit before the scan failed: " + best.message());
+  }
+  return best;
+}
+
 ScanResult Inference::scan(
     const std::string& parameter, const std::vector<double>& values,
     const std::function<void(std::size_t, std::size_t)>& onProgress) {
   const std::size_t index = model_->parameterIndex(parameter);
   ScanResult result;
   result.parameter = parameter;
-  const FitResult best = minimize(*cache_->data, parameters_, options_.fit);
-  if (!std::isfinite(best.minValue)) {
-    throw Error(ErrorCode::kNumerical, "",
-                "the best fit before the scan failed: " + best.message());
+  for (double value : values) {
+    requireInsideBounds(parameters_[index], value, "scan value", "");
   }
+  const FitResult best = bestFitBeforeScan();
   result.bestFit = best.values[index];
   double minimum = best.minValue;
   std::vector<double> start = best.values;
   for (std::size_t i = 0; i < values.size(); ++i) {
     std::vector<Parameter> pars = startingFrom(parameters_, start);
     Parameter& p = pars[index];
-    if (values[i] < p.lower || values[i] > p.upper) {
-      std::ostringstream text;
-      text << "scan value " << parameter << " = " << values[i]
-           << " lies outside its bounds [" << p.lower << ", " << p.upper << "]";
-      throw Error(ErrorCode::kInvalidArgument, "", text.str());
-    }
     p.fixed = true;
     p.init = values[i];
     const FitResult fit = minimize(*cache_->data, pars, options_.fit);
@@ -465,22 +474,11 @@ Scan2dResult Inference::scan2d(const std::string& first,
   result.parameters = {first, second};
   result.values = {firstValues, secondValues};
   for (int axis = 0; axis < 2; ++axis) {
-    const Parameter& p = parameters_[index[axis]];
-    for (double v : result.values[axis]) {
-      if (v < p.lower || v > p.upper) {
-        std::ostringstream text;
-        text << "scan value " << p.name << " = " << v
-             << " lies outside its bounds [" << p.lower << ", " << p.upper
-             << "]";
-        throw Error(ErrorCode::kInvalidArgument, "", text.str());
-      }
+    for (double value : result.values[axis]) {
+      requireInsideBounds(parameters_[index[axis]], value, "scan value", "");
     }
   }
-  const FitResult best = minimize(*cache_->data, parameters_, options_.fit);
-  if (!std::isfinite(best.minValue)) {
-    throw Error(ErrorCode::kNumerical, "",
-                "the best fit before the scan failed: " + best.message());
-  }
+  const FitResult best = bestFitBeforeScan();
   result.bestFit = {best.values[index[0]], best.values[index[1]]};
   double minimum = best.minValue;
   const std::size_t rows = firstValues.size();
