@@ -96,12 +96,6 @@ double worstGradientError(const std::shared_ptr<const hs3::Model>& model,
   return worst;
 }
 
-// fft_convolution_dist (and the Landau density it convolves) is not
-// implemented yet; this list goes when it is.
-bool isUnsupported(const std::string& fixture) {
-  return fixture == "rf208_convolution_fft3";
-}
-
 std::vector<std::string> fixtures() {
   std::vector<std::string> out;
   for (const auto& entry :
@@ -124,10 +118,6 @@ TEST_CASE("every trusted HS3 fixture reproduces its frozen numbers", "[hs3]") {
         readJson(hs3::test::sharedPath("hs3/" + fixture + "/expected.json"));
     if (!expected.value("trusted", true) ||
         expected.value("smoke_only", false)) {
-      continue;
-    }
-    if (isUnsupported(fixture)) {
-      WARN("fixture " << fixture << " needs a type not supported yet");
       continue;
     }
     for (const json& check : expected["checks"]) {
@@ -166,7 +156,6 @@ TEST_CASE("the gradient of every HS3 fixture matches finite differences",
   for (const std::string& fixture : fixtures()) {
     const json expected =
         readJson(hs3::test::sharedPath("hs3/" + fixture + "/expected.json"));
-    if (isUnsupported(fixture)) continue;
     for (const json& check : expected["checks"]) {
       INFO("fixture " << fixture << ", check " << check["id"]);
       const Scan scan = prepare(fixture, check);

@@ -6,7 +6,10 @@
 // measurement; HS3 files through their analysis (default: the first) or a
 // named likelihood, or one distribution on one data set. HS3 HistFactory
 // likelihoods become a Workspace and follow every pyhf rule; other HS3
-// likelihoods compile into the general graph. Both give a Model.
+// likelihoods compile into the general graph, and likelihoods that mix
+// histfactory_dist channels with other terms compile into the graph with
+// the channels, built by the pyhf rules, as one node of it. All give a
+// Model.
 //
 //   hs3::LoadOptions options;
 //   options.analysis = "simPdf_obsData";

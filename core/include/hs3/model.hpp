@@ -30,6 +30,10 @@
 
 namespace hs3 {
 
+namespace graph {
+class HistFactoryRun;
+}
+
 const char* interpolationName(Interpolation code);
 // Parses "code0" ... "code4p" (also "0", "1", "2", "4", "4p").
 Interpolation parseInterpolation(const std::string& text);
@@ -159,6 +163,12 @@ class Likelihood : public Objective {
 
  private:
   friend class Model;  // expectedData of general models reads the tape
+  // HistFactory channels inside a general model take their gradient from
+  // the evaluation the graph's forward sweep already made.
+  friend class graph::HistFactoryRun;
+  // Writes d(-log L)/dx into grad from the buffers of the last evaluation,
+  // which must have been at x.
+  void gradientAtLastPoint(const double* x, double* grad);
   struct Buffers;
   std::shared_ptr<const Model> model_;
   std::vector<double> data_;

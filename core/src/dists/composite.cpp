@@ -134,18 +134,19 @@ LogPdf product(Call& call) {
         }
       }
     }
-    auto logProduct = [&](graph::Context& context) {
+    auto logProduct = [&](graph::Builder& in, graph::Context& context) {
       NodeId total = graph::kNoNode;
       for (std::size_t i : members) {
-        total =
-            add(p, total, b.unnormalisedLogDensity(factors[i], context, where));
+        total = add(in.program(), total,
+                    in.unnormalisedLogDensity(factors[i], context, where));
       }
       return total;
     };
     const NodeId logZ =
         b.logIntegralNumeric(joint, call.context(), logProduct, where);
-    out.perEvent = add(p, out.perEvent,
-                       p.apply(Op::kSub, {logProduct(call.context()), logZ}));
+    out.perEvent =
+        add(p, out.perEvent,
+            p.apply(Op::kSub, {logProduct(b, call.context()), logZ}));
   }
   if (out.perEvent == graph::kNoNode) out.perEvent = p.constant(0.0);
   return out;
@@ -196,8 +197,8 @@ LogPdf selfNormalisedDensityFunction(Call& call) {
   const std::string name = call.spec().name;
   const NodeId logZ = call.builder().logIntegralNumeric(
       observables, call.context(),
-      [&](graph::Context& q) {
-        Call inner(call.builder(), call.spec(), q);
+      [&](graph::Builder& in, graph::Context& q) {
+        Call inner(in, call.spec(), q);
         return densityFunctionLogDensity(inner);
       },
       call.spec().path);

@@ -39,6 +39,33 @@ NodeId crystalBallLogDensity(Call& call);
 NodeId histogramLogDensity(Call& call);
 NodeId histogramLogIntegral(Call& call, const std::string& var, Range range);
 
+// peaks.cpp: generalised normal, bifurcated Gaussian, gamma, Breit-Wigner
+NodeId generalizedNormalLogDensity(Call& call);
+NodeId generalizedNormalLogIntegral(Call& call, const std::string& var,
+                                    Range range);
+NodeId bifurcatedGaussianLogDensity(Call& call);
+NodeId bifurcatedGaussianLogIntegral(Call& call, const std::string& var,
+                                     Range range);
+NodeId gammaLogDensity(Call& call);
+NodeId gammaLogIntegral(Call& call, const std::string& var, Range range);
+NodeId relativisticBreitWignerLogDensity(Call& call);
+
+// power.cpp: power sums, exponentials of polynomials, CMS ZZ continua
+NodeId powerSumLogDensity(Call& call);
+NodeId powerSumLogIntegral(Call& call, const std::string& var, Range range);
+NodeId expPolynomialLogDensity(Call& call);
+NodeId expPolynomialLogIntegral(Call& call, const std::string& var,
+                                Range range);
+NodeId ggZZBackgroundLogDensity(Call& call);
+NodeId qqZZBackgroundLogDensity(Call& call);
+
+// decay.cpp: exponential decay convolved with a resolution model
+NodeId decayLogDensity(Call& call);
+NodeId decayLogIntegral(Call& call, const std::string& var, Range range);
+
+// barlow_beeston.cpp
+NodeId barlowBeestonLiteLogDensity(Call& call);
+
 // composite.cpp
 LogPdf mixture(Call& call);
 LogPdf product(Call& call);
@@ -48,5 +75,19 @@ NodeId genericLogDensity(Call& call);
 NodeId densityFunctionLogDensity(Call& call);
 LogPdf selfNormalisedDensityFunction(Call& call);
 NodeId logDensityFunctionLogDensity(Call& call);
+
+// landau.cpp
+NodeId landauLogDensity(Call& call);
+NodeId landauLogIntegral(Call& call, const std::string& var, Range range);
+
+// convolution.cpp
+LogPdf fftConvolution(Call& call);
+
+// binned.cpp: sums of functions, rate densities, counts in bins
+LogPdf weightedSumDist(Call& call);
+LogPdf rateDensity(Call& call);
+LogPdf bincountsExtended(Call& call);
+LogPdf bincountsDensity(Call& call);
+LogPdf binSampling(Call& call);
 
 }  // namespace hs3::dists

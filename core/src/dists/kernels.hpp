@@ -47,6 +47,29 @@ inline LogInterval logNormalInterval(double lo, double hi) {
   return out;
 }
 
+// log(erfc(x)) and its derivative, finite wherever erfc(x) > 0 in exact
+// arithmetic. erfc(x) underflows near x = 27; beyond x = 20 the value is
+// -x^2 + log(erfcx(x)) with the scaled erfcx(x) = exp(x^2) erfc(x) from its
+// asymptotic series 1/(x sqrt(pi)) sum_k (-1)^k (2k-1)!! / (2x^2)^k, whose
+// terms fall below 1e-17 by the tenth at x >= 20.
+inline ValueAndSlope logErfc(double x) {
+  constexpr double kLogSqrtPi = 0.57236494292470008707;
+  constexpr double kTwoOverSqrtPi = 1.12837916709551257390;
+  if (!(x >= 20.0)) {
+    const double value = std::log(std::erfc(x));
+    return {value, -kTwoOverSqrtPi * std::exp(-x * x - value)};
+  }
+  const double step = -1.0 / (2.0 * x * x);
+  double term = 1.0, series = 1.0;
+  for (int k = 1; k <= 10; ++k) {
+    term *= (2 * k - 1) * step;
+    series += term;
+  }
+  // d/dx log erfc = -2 / (sqrt(pi) erfcx(x)) = -2 x / series.
+  return {-x * x - std::log(x) - kLogSqrtPi + std::log(series),
+          -2.0 * x / series};
+}
+
 // log of the integral of exp(-c x) over [a, b] (finite, a < b) and its
 // derivative in c. Factoring out the larger end keeps it finite for large
 // |c|; near c = 0 a series replaces the cancelling difference.

@@ -1,6 +1,7 @@
 // Peak and edge shapes without closed-form integrals (normalised by
 // quadrature), and histograms.
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -113,13 +114,22 @@ NodeId histogramLogDensity(Call& call) {
   return p.apply(Op::kLog, {p.binLookup(x, densities, axis.edges)});
 }
 
-NodeId histogramLogIntegral(Call& call, const std::string& var, Range) {
+// The contents of the bins within the range, partly covered bins in
+// proportion.
+NodeId histogramLogIntegral(Call& call, const std::string& var, Range range) {
   const graph::ObjectSpec& spec = call.spec();
   if (spec.axes.size() != 1 || spec.axes.front().name != var) {
     return graph::kNoNode;
   }
+  const std::vector<double>& edges = spec.axes.front().edges;
   double total = 0.0;
-  for (double c : spec.contents) total += c;
+  for (std::size_t b = 0; b + 1 < edges.size(); ++b) {
+    const double covered =
+        std::min(range.hi, edges[b + 1]) - std::max(range.lo, edges[b]);
+    if (covered > 0) {
+      total += spec.contents[b] * covered / (edges[b + 1] - edges[b]);
+    }
+  }
   return call.program().constant(std::log(total));
 }
 

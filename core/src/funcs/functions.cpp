@@ -233,4 +233,77 @@ NodeId recursiveFraction(Call& call) {
   return p.apply(Op::kDiv, {a.front(), fold(p, Op::kAdd, a, 0.0)});
 }
 
+// RooRealSumFunc: sum_i c_i s_i; with one coefficient fewer than samples,
+// the last is 1 - sum of the others.
+NodeId weightedSum(Call& call) {
+  graph::Program& p = call.program();
+  const std::vector<NodeId> samples = call.nodes("samples");
+  const std::vector<NodeId> c = call.nodes("coefficients");
+  if (samples.empty() ||
+      (c.size() != samples.size() && c.size() + 1 != samples.size())) {
+    call.fail(ErrorCode::kShapeMismatch, "coefficients",
+              "has " + std::to_string(c.size()) + " entries for " +
+                  std::to_string(samples.size()) + " samples (give N or N-1)");
+  }
+  std::vector<NodeId> terms;
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    const NodeId weight =
+        i < c.size()
+            ? c[i]
+            : p.apply(Op::kSub, {p.constant(1.0), fold(p, Op::kAdd, c, 0.0)});
+    terms.push_back(p.apply(Op::kMul, {weight, samples[i]}));
+  }
+  return fold(p, Op::kAdd, terms, 0.0);
+}
+
+namespace {
+
+// RooBinWidthFunction: the volume (product of bin widths) of the bin of the
+// referenced histogram that holds its variables, 1 outside its range.
+NodeId binVolumeOf(Call& call, bool inverse) {
+  graph::Program& p = call.program();
+  const graph::Ref& ref = call.ref("histogram");
+  const graph::ObjectSpec* histogram =
+      ref.isNumber() ? nullptr : call.builder().findFunction(ref.name);
+  if (!histogram || histogram->axes.empty()) {
+    call.fail(ErrorCode::kSchema, "histogram",
+              "must name a histogram function (with axes)");
+  }
+  // A step (ParamHistFunc) names its variables; a histogram's are its axes.
+  auto variables = histogram->fields.find("variables");
+  NodeId volume = p.constant(1.0), inside = p.constant(1.0);
+  for (std::size_t d = 0; d < histogram->axes.size(); ++d) {
+    const graph::Axis& axis = histogram->axes[d];
+    const bool named = variables != histogram->fields.end() &&
+                       variables->second.items.size() > d;
+    const std::string name =
+        named ? variables->second.items[d].name : axis.name;
+    const NodeId x =
+        call.builder().value(name, call.context(), histogram->path);
+    std::vector<NodeId> widths;
+    for (std::size_t b = 0; b < axis.bins(); ++b) {
+      widths.push_back(p.constant(axis.edges[b + 1] - axis.edges[b]));
+    }
+    volume = p.apply(Op::kMul, {volume, p.binLookup(x, widths, axis.edges)});
+    const NodeId within = p.apply(
+        Op::kAnd,
+        {p.apply(Op::kGreaterEqual, {x, p.constant(axis.edges.front())}),
+         p.apply(Op::kLessEqual, {x, p.constant(axis.edges.back())})});
+    inside = p.apply(Op::kAnd, {inside, within});
+  }
+  volume = p.apply(Op::kSelect, {inside, volume, p.constant(1.0)});
+  return inverse ? p.apply(Op::kDiv, {p.constant(1.0), volume}) : volume;
+}
+
+}  // namespace
+
+NodeId binVolume(Call& call) { return binVolumeOf(call, false); }
+
+NodeId inverseBinVolume(Call& call) { return binVolumeOf(call, true); }
+
+// The older spelling: binwidth with the flag divideByBinWidth.
+NodeId binWidth(Call& call) {
+  return binVolumeOf(call, call.number("divideByBinWidth", 0.0) != 0);
+}
+
 }  // namespace hs3::funcs

@@ -16,5 +16,16 @@ graph::NodeId histogram(graph::Call& call);
 graph::NodeId processNormalization(graph::Call& call);
 graph::NodeId asymmetricPower(graph::Call& call);
 graph::NodeId recursiveFraction(graph::Call& call);
+graph::NodeId weightedSum(graph::Call& call);
+graph::NodeId binVolume(graph::Call& call);
+graph::NodeId inverseBinVolume(graph::Call& call);
+graph::NodeId binWidth(graph::Call& call);
+
+// spline.cpp
+graph::NodeId spline(graph::Call& call);
+
+// calculus.cpp
+graph::NodeId derivative(graph::Call& call);
+graph::NodeId integral(graph::Call& call);
 
 }  // namespace hs3::funcs

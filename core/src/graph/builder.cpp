@@ -5,7 +5,7 @@
 #include <limits>
 #include <sstream>
 
-#include "dists/kernels.hpp"
+#include "graph/quadrature.hpp"
 #include "hs3/error.hpp"
 #include "hs3/log.hpp"
 
@@ -19,38 +19,6 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 bool isSettingKey(const std::string& key) {
   return key == "expression" || key == "domain" || key == "interpolation" ||
          key == "ref_coef_norm" || key == "decayType";
-}
-
-struct Rule {
-  std::vector<double> nodes;  // on [-1, 1]
-  std::vector<double> weights;
-};
-
-// Gauss-Legendre nodes and weights of order n, by Newton's method on the
-// Legendre polynomial.
-Rule gaussLegendre(std::size_t n) {
-  Rule rule;
-  rule.nodes.resize(n);
-  rule.weights.resize(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    double x = std::cos(kernels::kPi * (i + 0.75) / (n + 0.5));
-    double dp = 1.0;
-    for (int iteration = 0; iteration < 100; ++iteration) {
-      double p0 = 1.0, p1 = x;
-      for (std::size_t k = 2; k <= n; ++k) {
-        const double p2 = ((2.0 * k - 1) * x * p1 - (k - 1.0) * p0) / k;
-        p0 = p1;
-        p1 = p2;
-      }
-      dp = n * (x * p1 - p0) / (x * x - 1.0);
-      const double step = p1 / dp;
-      x -= step;
-      if (std::abs(step) < 1e-16) break;
-    }
-    rule.nodes[i] = x;
-    rule.weights[i] = 2.0 / ((1.0 - x * x) * dp * dp);
-  }
-  return rule;
 }
 
 }  // namespace
@@ -181,6 +149,12 @@ std::vector<std::string> Builder::references(const ObjectSpec& spec) {
     if (isSettingKey(key)) continue;
     for (const Ref& r : field.items) {
       if (!r.isNumber()) out.push_back(r.name);
+    }
+    // In lists of objects, "name" labels the entry; other names refer.
+    for (const Record& record : field.records) {
+      for (const auto& [recordKey, r] : record.keys) {
+        if (recordKey != "name" && !r.isNumber()) out.push_back(r.name);
+      }
     }
   }
   return out;
@@ -366,10 +340,10 @@ LogPdf Builder::logPdf(const std::string& name, Context& context,
       } else {
         logZ = logIntegralNumeric(
             rest, context,
-            [&](Context& q) {
+            [&](Builder& b, Context& q) {
               q.integrated.insert(v);
               q.ranges[v] = range;
-              Call inner(*this, *spec, q);
+              Call inner(b, *spec, q);
               return kind.logIntegral(inner, v, range);
             },
             spec->path);
@@ -379,8 +353,8 @@ LogPdf Builder::logPdf(const std::string& name, Context& context,
     if (logZ == kNoNode) {
       logZ = logIntegralNumeric(
           observables, context,
-          [&](Context& q) {
-            Call inner(*this, *spec, q);
+          [&](Builder& b, Context& q) {
+            Call inner(b, *spec, q);
             return kind.logDensity(inner);
           },
           spec->path);
@@ -391,83 +365,43 @@ LogPdf Builder::logPdf(const std::string& name, Context& context,
   return out;
 }
 
-NodeId Builder::logIntegralNumeric(
-    const std::vector<std::string>& variables, const Context& context,
-    const std::function<NodeId(Context&)>& logIntegrand,
-    const std::string& where) {
-  // Composite Gauss-Legendre on a fixed tensor grid. The grid is fine enough
-  // for 1e-12 relative on smooth densities of the ranges seen in practice;
-  // an adaptive choice of panels (from the integrand at the initial point)
-  // would cut its cost and is still missing.
-  std::size_t panels, order;
-  switch (variables.size()) {
-    case 1:
-      panels = 128;
-      order = 16;
-      break;
-    case 2:
-      panels = 32;
-      order = 8;
-      break;
-    case 3:
-      panels = 12;
-      order = 6;
-      break;
-    default:
-      throw Error(ErrorCode::kLimitExceeded, where,
-                  "normalising numerically over " +
-                      std::to_string(variables.size()) +
-                      " observables at once is not supported (at most 3)");
+NodeId Builder::logIntegralNumeric(const std::vector<std::string>& variables,
+                                   const Context& context,
+                                   const Integrand& logIntegrand,
+                                   const std::string& where) {
+  if (variables.empty() || variables.size() > 3) {
+    throw Error(ErrorCode::kLimitExceeded, where,
+                "normalising numerically over " +
+                    std::to_string(variables.size()) +
+                    " observables at once is not supported (1 to 3)");
   }
-  const Rule rule = gaussLegendre(order);
-  const std::size_t perAxis = panels * order;
-  std::size_t total = 1;
-  for (std::size_t i = 0; i < variables.size(); ++i) total *= perAxis;
-
-  std::vector<std::vector<double>> points(variables.size());
-  std::vector<std::vector<double>> axisWeights(variables.size());
-  for (std::size_t d = 0; d < variables.size(); ++d) {
-    const Range r = context.ranges.at(variables[d]);
+  auto quadrature = std::make_shared<Quadrature>();
+  for (const std::string& v : variables) {
+    const Range r = context.ranges.at(v);
     if (!std::isfinite(r.lo) || !std::isfinite(r.hi)) {
       throw Error(ErrorCode::kInvalidValue, where,
-                  "observable '" + variables[d] +
+                  "observable '" + v +
                       "' has an unbounded range; give its data axis or the "
                       "default_domain a min and max to normalise over");
     }
-    const double width = (r.hi - r.lo) / panels;
-    for (std::size_t k = 0; k < panels; ++k) {
-      const double mid = r.lo + (k + 0.5) * width;
-      for (std::size_t j = 0; j < order; ++j) {
-        points[d].push_back(mid + 0.5 * width * rule.nodes[j]);
-        axisWeights[d].push_back(0.5 * width * rule.weights[j]);
-      }
-    }
+    quadrature->lower.push_back(r.lo);
+    quadrature->upper.push_back(r.hi);
   }
-  Context& grid = newContext(total);
-  grid.ranges = context.ranges;
-  std::vector<double> weights(total, 1.0);
+  // The integrand reads its observables from its data vector, one slice
+  // per variable, so that the quadrature can place points where it needs.
+  Builder inner(document_, quadrature->integrand, parameter_);
+  const std::size_t length = quadrature->batchLength();
+  Context& points = inner.newContext(length);
+  points.ranges = context.ranges;
   for (std::size_t d = 0; d < variables.size(); ++d) {
-    std::vector<double> column(total);
-    std::size_t inner = 1;
-    for (std::size_t e = d + 1; e < variables.size(); ++e) inner *= perAxis;
-    for (std::size_t i = 0; i < total; ++i) {
-      const std::size_t k = (i / inner) % perAxis;
-      column[i] = points[d][k];
-      weights[i] *= axisWeights[d][k];
-    }
-    grid.bound[variables[d]] = program_.column(std::move(column));
+    points.bound[variables[d]] = quadrature->integrand.data(d * length, length);
   }
-  const NodeId logF = logIntegrand(grid);
-  Program& p = program_;
-  if (p.length(logF) == 1) {
-    double volume = 0.0;
-    for (double w : weights) volume += w;
-    return p.apply(Op::kAdd, {logF, p.constant(std::log(volume))});
+  quadrature->logF = logIntegrand(inner, points);
+  std::vector<NodeId> parameters;
+  for (std::size_t index : quadrature->integrand.parameterIndices()) {
+    parameters.push_back(program_.parameter(index));
   }
-  const NodeId w = p.column(std::move(weights));
-  const NodeId integral =
-      p.sum(p.apply(Op::kMul, {w, p.apply(Op::kExp, {logF})}));
-  return p.apply(Op::kLog, {integral});
+  return program_.quadrature(std::move(quadrature), parameters);
 }
 
 }  // namespace hs3::graph

@@ -30,6 +30,10 @@ struct LogPdf {
   NodeId perEvent = kNoNode;  // scalar or one value per event
   NodeId once = kNoNode;      // terms counted once (constraint factors)
   NodeId expected = kNoNode;  // expected number of events (extended)
+  // Bin-count distributions: the expected count of each bin of the paired
+  // binned data, whose contents are then Poisson counts of these (perEvent
+  // and expected describe the same as an extended density).
+  NodeId binExpected = kNoNode;
 };
 
 struct Range {
@@ -43,6 +47,8 @@ struct Context {
   std::map<std::string, NodeId> bound;  // observable -> column
   std::map<std::string, Range> ranges;  // of the bound observables
   std::set<std::string> integrated;     // closed-form variables, not values
+  // Observables bound to the bin centres of binned data: the bin edges.
+  std::map<std::string, std::vector<double>> edges;
 };
 
 class Builder;
@@ -129,10 +135,13 @@ class Builder {
   std::vector<std::string> observablesOf(const std::string& name,
                                          const Context& context);
   // log of the integral of exp(logIntegrand) over `variables`, by
-  // composite Gauss-Legendre quadrature on a grid of their ranges.
+  // quadrature over their ranges. The integrand is built by a builder of
+  // its own, into a separate program: it must use only the Builder and the
+  // Context it is given.
+  using Integrand = std::function<NodeId(Builder&, Context&)>;
   NodeId logIntegralNumeric(const std::vector<std::string>& variables,
                             const Context& context,
-                            const std::function<NodeId(Context&)>& logIntegrand,
+                            const Integrand& logIntegrand,
                             const std::string& where);
 
   const ObjectSpec* findDistribution(const std::string& name) const;

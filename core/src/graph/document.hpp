@@ -26,10 +26,18 @@ struct Ref {
   bool isNumber() const { return name.empty(); }
 };
 
+// One object of a list of objects (the channels of a Breit-Wigner): its
+// name-or-number keys; nested arrays and objects in it are not kept.
+struct Record {
+  std::map<std::string, Ref> keys;
+  std::string path;
+};
+
 struct Field {
   std::vector<Ref> items;
   bool isList = false;  // written as a JSON array
   std::vector<std::vector<double>> matrix;
+  std::vector<Record> records;  // a JSON array of objects
   std::string path;
 };
 

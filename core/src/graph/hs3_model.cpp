@@ -18,18 +18,31 @@ struct ModelFactory {
   static std::shared_ptr<Model> make() {
     return std::shared_ptr<Model>(new Model());
   }
+  // `histFactory`, when set, is the model of the likelihood's
+  // histfactory_dist channels: its parameters come first, with their sets
+  // and constraints, and its aux data make the auxiliary data.
   static void fill(Model& model, std::vector<Parameter> parameters,
                    std::vector<ChannelInfo> channels,
                    std::vector<double> observed, int poi,
                    const std::string& name, const ModelOptions& options,
-                   std::shared_ptr<const graph::GeneralModel> general) {
-    for (std::size_t i = 0; i < parameters.size(); ++i) {
+                   std::shared_ptr<const graph::GeneralModel> general,
+                   const Model* histFactory) {
+    std::size_t first = 0;
+    if (histFactory) {
+      model.sets_ = histFactory->sets_;
+      model.constraints_ = histFactory->constraints_;
+      model.auxdata_ = histFactory->auxdata_;
+      first = histFactory->size();
+    }
+    for (std::size_t i = first; i < parameters.size(); ++i) {
       model.sets_.push_back({parameters[i].name, "hs3", i, 1});
     }
-    model.constraints_.assign(parameters.size(), Constraint());
+    model.constraints_.resize(parameters.size());
     model.parameters_ = std::move(parameters);
     model.channels_ = std::move(channels);
     model.mainSize_ = observed.size();
+    observed.insert(observed.end(), model.auxdata_.begin(),
+                    model.auxdata_.end());
     model.observed_ = std::move(observed);
     model.poiIndex_ = poi;
     model.measurement_ = name;
@@ -241,21 +254,6 @@ class Settings {
   const DomainSpec* defaultDomain_ = nullptr;
 };
 
-bool isHistFactoryTarget(const Document& doc, const Target& target) {
-  if (target.pairs.empty()) return false;
-  std::size_t channels = 0;
-  for (const auto& pair : target.pairs)
-    channels += doc.channels.count(pair.first);
-  if (channels == 0) return false;
-  if (channels != target.pairs.size()) {
-    throw Error(ErrorCode::kUnknownType, target.path,
-                "likelihood '" + target.name +
-                    "' mixes histfactory_dist channels with other "
-                    "distributions, which is not supported yet");
-  }
-  return true;
-}
-
 double valueOf(const Document& doc, const Settings& settings, const Ref& r) {
   if (r.isNumber()) return r.number;
   if (!settings.isKnown(r.name)) {
@@ -295,13 +293,50 @@ bool gaussianConstraint(const Document& doc, const Settings& settings,
   return true;
 }
 
-}  // namespace
+// sum_b ln Poisson(n_b | nu_b), with its ln n_b!; 0 ln 0 counts as 0.
+NodeId poissonCounts(Program& p, NodeId counts, NodeId expected) {
+  const NodeId observed =
+      p.apply(Op::kMul, {counts, p.apply(Op::kLog, {expected})});
+  const NodeId term =
+      p.apply(Op::kSelect, {p.apply(Op::kGreater, {counts, p.constant(0.0)}),
+                            observed, p.constant(0.0)});
+  const NodeId logFactorial =
+      p.apply(Op::kLgamma, {p.apply(Op::kAdd, {counts, p.constant(1.0)})});
+  return p.sum(
+      p.apply(Op::kSub, {p.apply(Op::kSub, {term, expected}), logFactorial}));
+}
 
-std::optional<Workspace> histFactoryWorkspace(const Document& doc,
-                                              const Selection& sel) {
-  const Target target = resolveTarget(doc, sel);
-  if (!isHistFactoryTarget(doc, target)) return std::nullopt;
-  const Settings settings(doc, sel, target);
+// A likelihood split into its histfactory_dist channels, which go through
+// a Workspace and Model::build, and everything else, which goes through the
+// graph.
+struct HistFactorySplit {
+  // The channels with the aux terms that are their constraints; unset when
+  // the likelihood has no histfactory_dist.
+  std::optional<Workspace> workspace;
+  // The other (distribution, data) pairs and aux terms.
+  std::vector<std::pair<std::string, std::string>> pairs;
+  std::vector<std::string> aux;
+
+  bool isPureHistFactory() const {
+    return workspace && pairs.empty() && aux.empty();
+  }
+};
+
+HistFactorySplit splitHistFactory(const Document& doc, const Settings& settings,
+                                  const Target& target) {
+  HistFactorySplit split;
+  std::vector<std::pair<std::string, std::string>> channelPairs;
+  for (const auto& pair : target.pairs) {
+    if (doc.channels.count(pair.first)) {
+      channelPairs.push_back(pair);
+    } else {
+      split.pairs.push_back(pair);
+    }
+  }
+  if (channelPairs.empty()) {
+    split.aux = target.aux;
+    return split;
+  }
   Workspace ws;
   Measurement measurement;
   measurement.name = target.analysis ? target.analysis->name : target.name;
@@ -310,7 +345,7 @@ std::optional<Workspace> histFactoryWorkspace(const Document& doc,
     measurement.poi = target.analysis->pois.front();
   }
   std::map<std::string, std::pair<double, double>> lumis;
-  for (const auto& [distName, dataName] : target.pairs) {
+  for (const auto& [distName, dataName] : channelPairs) {
     const HistFactoryChannel& hf = doc.channels.at(distName);
     const DataSet* data = findNamed(doc.data, dataName);
     if (!data) {
@@ -370,13 +405,8 @@ std::optional<Workspace> histFactoryWorkspace(const Document& doc,
         if (isNormFactor) lumis[parameter] = {nominal, sigma};
       }
     }
-    if (!handled) {
-      throw Error(ErrorCode::kUnknownType, spec->path,
-                  "aux distribution '" + aux +
-                      "' is not a Gaussian constraint of a modifier "
-                      "parameter; such aux terms with HistFactory channels "
-                      "are not supported yet");
-    }
+    // Any other term is evaluated by the graph, beside the channels.
+    if (!handled) split.aux.push_back(aux);
   }
   for (Channel& c : ws.channels) {
     for (Sample& s : c.samples) {
@@ -426,22 +456,63 @@ std::optional<Workspace> histFactoryWorkspace(const Document& doc,
     measurement.parameters.push_back(std::move(config));
   }
   ws.measurements.push_back(std::move(measurement));
-  return ws;
+  split.workspace = std::move(ws);
+  return split;
+}
+
+}  // namespace
+
+std::optional<Workspace> histFactoryWorkspace(const Document& doc,
+                                              const Selection& sel) {
+  const Target target = resolveTarget(doc, sel);
+  const Settings settings(doc, sel, target);
+  HistFactorySplit split = splitHistFactory(doc, settings, target);
+  if (!split.isPureHistFactory()) return std::nullopt;
+  return std::move(split.workspace);
 }
 
 std::shared_ptr<const Model> buildHs3Model(const Document& doc,
                                            const Selection& sel,
                                            const ModelOptions& options) {
-  if (std::optional<Workspace> ws = histFactoryWorkspace(doc, sel)) {
-    ModelOptions hf = options;
-    hf.measurement.clear();
-    return Model::build(*ws, hf);
-  }
   const Target target = resolveTarget(doc, sel);
   const Settings settings(doc, sel, target);
+  HistFactorySplit split = splitHistFactory(doc, settings, target);
+  ModelOptions hfOptions = options;
+  hfOptions.measurement.clear();
+  if (split.isPureHistFactory()) {
+    return Model::build(*split.workspace, hfOptions);
+  }
+  std::shared_ptr<const Model> histFactory;
+  if (split.workspace) {
+    // The parameter of interest is looked up by name in the whole
+    // likelihood below; it need not be one of the channels'.
+    split.workspace->measurements.front().poi.clear();
+    histFactory = Model::build(*split.workspace, hfOptions);
+    HS3_LOG(kDebug, "hs3") << "likelihood '" << target.name << "' has "
+                           << histFactory->channels().size()
+                           << " histfactory_dist channels, "
+                           << split.pairs.size() << " other distributions and "
+                           << split.aux.size()
+                           << " other aux terms; the channels are one "
+                           << "HistFactory node of the general graph";
+  }
   auto general = std::make_shared<GeneralModel>();
+  // The channels' parameters come first, in their order and with their
+  // settings; the graph shares them by name.
   std::vector<Parameter> parameters;
   std::map<std::string, std::size_t> indices;
+  if (histFactory) {
+    parameters = histFactory->parameters();
+    for (std::size_t i = 0; i < parameters.size(); ++i) {
+      if (!indices.emplace(parameters[i].name, i).second) {
+        throw Error(ErrorCode::kDuplicateName, target.path,
+                    "two parameters of the histfactory_dist channels of '" +
+                        target.name + "' are named '" + parameters[i].name +
+                        "'; the other distributions could not tell them "
+                        "apart");
+      }
+    }
+  }
   Builder builder(doc, general->program,
                   [&](const std::string& name, const std::string& where) {
                     auto it = indices.find(name);
@@ -459,10 +530,18 @@ std::shared_ptr<const Model> buildHs3Model(const Document& doc,
                     return parameters.size() - 1;
                   });
   Program& p = general->program;
+  // The data vector: the channels' main bins, the other pairs' data, then
+  // the channels' aux data.
   std::vector<double> observed;
   std::vector<ChannelInfo> channels;
+  if (histFactory) {
+    observed.assign(
+        histFactory->observedData().begin(),
+        histFactory->observedData().begin() + histFactory->mainDataSize());
+    channels = histFactory->channels();
+  }
   NodeId main = p.constant(0.0);
-  for (const auto& [distName, dataName] : target.pairs) {
+  for (const auto& [distName, dataName] : split.pairs) {
     const DataSet* data = findNamed(doc.data, dataName);
     if (!data) {
       throw Error(ErrorCode::kUnknownName, target.path,
@@ -513,6 +592,9 @@ std::shared_ptr<const Model> buildHs3Model(const Document& doc,
     for (std::size_t d = 0; d < data->axes.size(); ++d) {
       context.bound[data->axes[d].name] = p.column(std::move(columns[d]));
       context.ranges[data->axes[d].name] = settings.range(data->axes[d]);
+      if (term.binned) {
+        context.edges[data->axes[d].name] = data->axes[d].edges;
+      }
     }
     const LogPdf lp = builder.logPdf(distName, context, target.path);
     const NodeId weights = p.data(term.offset, term.length);
@@ -520,8 +602,17 @@ std::shared_ptr<const Model> buildHs3Model(const Document& doc,
     NodeId value = p.length(lp.perEvent) == 1
                        ? p.apply(Op::kMul, {count, lp.perEvent})
                        : p.sum(p.apply(Op::kMul, {weights, lp.perEvent}));
+    if (lp.binExpected != kNoNode) {
+      if (!term.binned || p.length(lp.binExpected) != term.length) {
+        throw Error(ErrorCode::kSchema, data->path,
+                    "distribution '" + distName +
+                        "' gives counts per bin; it pairs with binned data "
+                        "of its binning");
+      }
+      value = poissonCounts(p, weights, lp.binExpected);
+    }
     if (lp.once != kNoNode) value = p.apply(Op::kAdd, {value, lp.once});
-    if (lp.expected != kNoNode) {
+    if (lp.expected != kNoNode && lp.binExpected == kNoNode) {
       // Extended term without the data-only ln N! (ROOT's convention).
       value = p.apply(
           Op::kSub,
@@ -536,8 +627,23 @@ std::shared_ptr<const Model> buildHs3Model(const Document& doc,
     channels.push_back({distName, term.length, term.offset, {dataName}});
     general->terms.push_back(std::move(term));
   }
+  if (histFactory) {
+    auto embedded = std::make_shared<EmbeddedHistFactory>();
+    embedded->model = histFactory;
+    embedded->mainOffset = 0;
+    embedded->auxOffset = observed.size();
+    std::vector<NodeId> nodes;
+    for (const Parameter& parameter : histFactory->parameters()) {
+      nodes.push_back(
+          builder.value(parameter.name, builder.scalarContext(), target.path));
+      embedded->parameters.push_back(indices.at(parameter.name));
+    }
+    general->histFactory = embedded;
+    general->histFactoryNode = p.histFactory(embedded, nodes);
+    main = p.apply(Op::kAdd, {main, general->histFactoryNode});
+  }
   NodeId aux = p.constant(0.0);
-  for (const std::string& name : target.aux) {
+  for (const std::string& name : split.aux) {
     const LogPdf lp = builder.logPdf(name, builder.scalarContext(),
                                      target.path + ".aux_distributions");
     aux = p.apply(Op::kAdd, {aux, lp.perEvent});
@@ -562,7 +668,7 @@ std::shared_ptr<const Model> buildHs3Model(const Document& doc,
   ModelFactory::fill(*model, std::move(parameters), std::move(channels),
                      std::move(observed), poi,
                      target.analysis ? target.analysis->name : target.name,
-                     options, general);
+                     options, general, histFactory.get());
   return model;
 }
 

@@ -4,7 +4,11 @@
 #include <cmath>
 #include <limits>
 
+#include "dists/convolution.hpp"
 #include "dists/kernels.hpp"
+#include "dists/landau.hpp"
+#include "graph/embedded_histfactory.hpp"
+#include "graph/quadrature.hpp"
 #include "hs3/error.hpp"
 
 namespace hs3::graph {
@@ -65,6 +69,12 @@ double unaryValue(Op op, double x) {
       return x == 0 ? 1.0 : 0.0;
     case Op::kSmoothAbs:
       return kernels::smoothAbs(x).value;
+    case Op::kLogErfc:
+      return kernels::logErfc(x).value;
+    case Op::kLogLandau:
+      return kernels::landauLogDensity(x).value;
+    case Op::kLandauDistribution:
+      return kernels::landauDistribution(x).value;
     default:
       return std::numeric_limits<double>::quiet_NaN();
   }
@@ -111,6 +121,12 @@ double unarySlope(Op op, double x, double y) {
       return kernels::digamma(x);
     case Op::kSmoothAbs:
       return kernels::smoothAbs(x).slope;
+    case Op::kLogErfc:
+      return kernels::logErfc(x).slope;
+    case Op::kLogLandau:
+      return kernels::landauLogDensity(x).slope;
+    case Op::kLandauDistribution:
+      return kernels::landauDistribution(x).slope;
     default:
       return 0.0;
   }
@@ -217,6 +233,9 @@ bool isUnary(Op op) {
     case Op::kCeil:
     case Op::kNot:
     case Op::kSmoothAbs:
+    case Op::kLogErfc:
+    case Op::kLogLandau:
+    case Op::kLandauDistribution:
     case Op::kLogExpIntegral:
       return true;
     default:
@@ -281,7 +300,14 @@ const char* opName(Op op) {
                                       "logexpintegral",
                                       "interpolate",
                                       "smoothabs",
+                                      "logerfc",
                                       "binlookup",
+                                      "quadrature",
+                                      "histfactory",
+                                      "loglandau",
+                                      "landaudistribution",
+                                      "cyclicconvolution",
+                                      "histograminterpolation",
                                       "sum"};
   return names[static_cast<std::size_t>(op)];
 }
@@ -311,12 +337,18 @@ NodeId Program::constant(double value) {
 }
 
 NodeId Program::parameter(std::size_t index) {
+  if (index < parameterNodes_.size() && parameterNodes_[index] != kNoNode) {
+    return parameterNodes_[index];
+  }
   Node node;
   node.op = Op::kParameter;
   node.index = static_cast<std::uint32_t>(index);
   node.varies = true;
   parameterCount_ = std::max(parameterCount_, index + 1);
-  return add(node, {});
+  if (parameterNodes_.size() <= index)
+    parameterNodes_.resize(index + 1, kNoNode);
+  parameterNodes_[index] = add(node, {});
+  return parameterNodes_[index];
 }
 
 NodeId Program::column(std::vector<double> values) {
@@ -394,6 +426,68 @@ NodeId Program::binLookup(NodeId x, const std::vector<NodeId>& values,
   return add(node, operands);
 }
 
+NodeId Program::quadrature(std::shared_ptr<const Quadrature> integral,
+                           const std::vector<NodeId>& parameters) {
+  Node node;
+  node.op = Op::kQuadrature;
+  node.index = static_cast<std::uint32_t>(quadratures_.size());
+  quadratures_.push_back(std::move(integral));
+  return add(node, parameters);
+}
+
+NodeId Program::histFactory(std::shared_ptr<const EmbeddedHistFactory> channels,
+                            const std::vector<NodeId>& parameters) {
+  Node node;
+  node.op = Op::kHistFactory;
+  node.index = static_cast<std::uint32_t>(histFactories_.size());
+  // It reads the data vector, so it varies even without parameters.
+  node.varies = true;
+  histFactories_.push_back(std::move(channels));
+  return add(node, parameters);
+}
+
+std::vector<std::size_t> Program::parameterIndices() const {
+  std::vector<std::size_t> out;
+  for (const Node& node : nodes_) {
+    if (node.op == Op::kParameter) out.push_back(node.index);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+NodeId Program::cyclicConvolution(NodeId a, NodeId b, std::size_t length,
+                                  std::size_t offset) {
+  const std::size_t n = nodes_[a].length;
+  if (nodes_[b].length != n || length > n || offset >= n) {
+    throw Error(ErrorCode::kShapeMismatch, "",
+                "internal: a cyclic convolution needs two vectors of the "
+                "same length, at least as long as its output");
+  }
+  Node node;
+  node.op = Op::kCyclicConvolution;
+  node.length = static_cast<std::uint32_t>(length);
+  node.index = static_cast<std::uint32_t>(offset);
+  return add(node, {a, b});
+}
+
+NodeId Program::histogramInterpolation(NodeId x, NodeId contents, double lo,
+                                       double hi, std::uint32_t order) {
+  if (nodes_[contents].length <= order ||
+      order > static_cast<std::uint32_t>(kernels::kMaxInterpolationOrder)) {
+    throw Error(ErrorCode::kShapeMismatch, "",
+                "internal: a histogram interpolated with order " +
+                    std::to_string(order) + " needs more bins");
+  }
+  Node node;
+  node.op = Op::kHistogramInterpolation;
+  node.length = nodes_[x].length;
+  node.index = order;
+  node.a = lo;
+  node.b = hi;
+  return add(node, {x, contents});
+}
+
 NodeId Program::sum(NodeId vector) {
   if (nodes_[vector].length == 1) return vector;
   Node node;
@@ -406,7 +500,18 @@ Tape::Tape(const Program& program)
       values_(program.valueSize_),
       adjoints_(program.valueSize_),
       lastX_(program.parameterCount_),
-      dirty_(program.nodes_.size(), 1) {}
+      dirty_(program.nodes_.size(), 1) {
+  for (const auto& integral : program.quadratures_) {
+    quadratures_.push_back(std::make_unique<QuadratureRun>(*integral));
+  }
+  for (const auto& channels : program.histFactories_) {
+    histFactories_.push_back(std::make_unique<HistFactoryRun>(*channels));
+  }
+}
+
+Tape::~Tape() = default;
+Tape::Tape(Tape&&) noexcept = default;
+Tape& Tape::operator=(Tape&&) noexcept = default;
 
 void Tape::forward(const double* x, const double* data) {
   const auto& nodes = program_->nodes_;
@@ -455,6 +560,37 @@ void Tape::evaluateNode(std::size_t i, const double* x, const double* data) {
     case Op::kData:
       std::copy(data + node.index, data + node.index + n, out);
       return;
+    case Op::kQuadrature:
+      out[0] = quadratures_[node.index]->logIntegral(x);
+      return;
+    case Op::kHistFactory:
+      // A sweep that is not fresh follows new data (or is the first).
+      if (!fresh_) histFactories_[node.index]->setData(data);
+      out[0] = histFactories_[node.index]->logLikelihood(x);
+      return;
+    case Op::kCyclicConvolution:
+      kernels::cyclicConvolution(input(0), input(1),
+                                 program_->nodes_[in[0]].length, node.index, n,
+                                 out);
+      return;
+    case Op::kHistogramInterpolation: {
+      const kernels::HistogramGrid grid{node.a, node.b,
+                                        program_->nodes_[in[1]].length};
+      const double* xs = input(0);
+      const double* contents = input(1);
+      const std::size_t sx = stride(0);
+      const int order = static_cast<int>(node.index);
+      for (std::size_t j = 0; j < n; ++j) {
+        const kernels::InterpolationStencil s =
+            kernels::interpolationStencil(xs[j * sx], grid, order);
+        double v = 0.0;
+        for (std::size_t k = 0; k < s.size; ++k) {
+          v += s.weights[k] * contents[s.bins[k]];
+        }
+        out[j] = v;
+      }
+      return;
+    }
     case Op::kSum: {
       const double* a = input(0);
       const std::size_t m = program_->nodes_[in[0]].length;
@@ -549,6 +685,16 @@ void Tape::gradient(const std::vector<NodeId>& outputs,
     adjoints_[nodes[outputs[k]].value] += seeds[k];
   }
   for (std::size_t i = nodes.size(); i-- > 0;) {
+    if (nodes[i].varies) propagateNode(i, grad);
+  }
+}
+
+void Tape::gradient(NodeId output, const double* seeds, double* grad) {
+  std::fill(adjoints_.begin(), adjoints_.end(), 0.0);
+  const auto& nodes = program_->nodes_;
+  const auto& out = nodes[output];
+  std::copy(seeds, seeds + out.length, adjoints_.begin() + out.value);
+  for (std::size_t i = output + 1; i-- > 0;) {
     if (nodes[i].varies) propagateNode(i, grad);
   }
 }
@@ -654,6 +800,41 @@ void Tape::propagateNode(std::size_t i, double* grad) {
               (2 * h);
           adjoint(k)[j * s[k]] += adj[j] * d;
         }
+      }
+      return;
+    }
+    case Op::kQuadrature:
+      quadratures_[node.index]->addGradient(adj[0], grad);
+      return;
+    case Op::kHistFactory:
+      histFactories_[node.index]->addGradient(adj[0], grad);
+      return;
+    case Op::kCyclicConvolution:
+      kernels::cyclicConvolutionAdjoint(
+          value(0), value(1), program_->nodes_[in[0]].length, node.index, n,
+          adj, varies(0) ? adjoint(0) : nullptr,
+          varies(1) ? adjoint(1) : nullptr);
+      return;
+    case Op::kHistogramInterpolation: {
+      // Linear in the contents; in x through the slope of the polynomial.
+      const kernels::HistogramGrid grid{node.a, node.b,
+                                        program_->nodes_[in[1]].length};
+      const double* xs = value(0);
+      const double* contents = value(1);
+      double* gx = adjoint(0);
+      double* gContents = adjoint(1);
+      const std::size_t sx = stride(0);
+      const int order = static_cast<int>(node.index);
+      for (std::size_t j = 0; j < n; ++j) {
+        if (adj[j] == 0) continue;
+        const kernels::InterpolationStencil s =
+            kernels::interpolationStencil(xs[j * sx], grid, order);
+        double slope = 0.0;
+        for (std::size_t k = 0; k < s.size; ++k) {
+          if (varies(1)) gContents[s.bins[k]] += adj[j] * s.weights[k];
+          slope += s.slopes[k] * contents[s.bins[k]];
+        }
+        if (varies(0)) gx[j * sx] += adj[j] * slope;
       }
       return;
     }

@@ -22,6 +22,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -77,11 +78,18 @@ enum class Op : std::uint8_t {
   kNot,
   kSelect,  // c ? a : b
   // special kernels with their own derivatives
-  kLogNormalInterval,  // log(Phi(b) - Phi(a)) of (a, b)
-  kLogExpIntegral,     // log int_lo^hi exp(-c x) dx of (c); a_, b_ = range
-  kInterpolate,        // (alpha, nom, hi, lo); index_ = kernels::InterpCode
-  kSmoothAbs,          // CMS ProcessNormalization's smooth |theta|
-  kBinLookup,          // (x, v_0 .. v_n-1): v at the bin of x; table_ edges
+  kLogNormalInterval,   // log(Phi(b) - Phi(a)) of (a, b)
+  kLogExpIntegral,      // log int_lo^hi exp(-c x) dx of (c); a_, b_ = range
+  kInterpolate,         // (alpha, nom, hi, lo); index_ = kernels::InterpCode
+  kSmoothAbs,           // CMS ProcessNormalization's smooth |theta|
+  kLogErfc,             // log(erfc(a)), finite far into the right tail
+  kBinLookup,           // (x, v_0 .. v_n-1): v at the bin of x; table_ edges
+  kQuadrature,          // log of an adaptive integral; index_: quadrature
+  kHistFactory,         // log L of HistFactory channels; index_: which
+  kLogLandau,           // log of the Landau density of z (dists/landau.hpp)
+  kLandauDistribution,  // its distribution function
+  kCyclicConvolution,   // (a, b): (a * b)[(i + index_) mod n] (convolution.hpp)
+  kHistogramInterpolation,  // (x, contents) of order index_ on [a_, b_]
   // reduction of a vector to a scalar
   kSum,
 };
@@ -89,9 +97,15 @@ enum class Op : std::uint8_t {
 // The spelling used in messages.
 const char* opName(Op op);
 
+struct Quadrature;  // graph/quadrature.hpp
+class QuadratureRun;
+struct EmbeddedHistFactory;  // graph/embedded_histfactory.hpp
+class HistFactoryRun;
+
 class Program {
  public:
   NodeId constant(double value);
+  // The node of parameter `index` (one per index).
   NodeId parameter(std::size_t index);
   NodeId column(std::vector<double> values);
   NodeId data(std::size_t offset, std::size_t length);
@@ -102,6 +116,25 @@ class Program {
   NodeId binLookup(NodeId x, const std::vector<NodeId>& values,
                    std::vector<double> edges);
   NodeId sum(NodeId vector);
+  // log of the integral of a quadrature's integrand, recomputed when one of
+  // `parameters` (the parameter nodes it reads) changed.
+  NodeId quadrature(std::shared_ptr<const Quadrature> integral,
+                    const std::vector<NodeId>& parameters);
+  // The positions in the parameter vector that this program reads.
+  std::vector<std::size_t> parameterIndices() const;
+  // log L of HistFactory channels, recomputed when one of `parameters`
+  // (the parameter nodes of the channels' parameters) changed or the data
+  // did.
+  NodeId histFactory(std::shared_ptr<const EmbeddedHistFactory> channels,
+                     const std::vector<NodeId>& parameters);
+  // The cyclic convolution of two vectors of equal length n, `length`
+  // values of it read from position `offset` on (kCyclicConvolution).
+  NodeId cyclicConvolution(NodeId a, NodeId b, std::size_t length,
+                           std::size_t offset);
+  // A histogram of equal bins on [lo, hi] interpolated at each x with
+  // polynomials of `order` through bin centres, as ROOT's RooDataHist.
+  NodeId histogramInterpolation(NodeId x, NodeId contents, double lo, double hi,
+                                std::uint32_t order);
 
   std::size_t length(NodeId node) const { return nodes_[node].length; }
   bool isConstant(NodeId node) const {
@@ -131,6 +164,11 @@ class Program {
   std::vector<Node> nodes_;
   std::vector<NodeId> operands_;
   std::vector<std::vector<double>> tables_;
+  std::vector<std::shared_ptr<const Quadrature>> quadratures_;
+  // One node per parameter: the tape decides whether a parameter changed
+  // by comparing with its last value, once per node.
+  std::vector<NodeId> parameterNodes_;
+  std::vector<std::shared_ptr<const EmbeddedHistFactory>> histFactories_;
   std::size_t valueSize_ = 0;
   std::size_t parameterCount_ = 0;
 };
@@ -139,6 +177,9 @@ class Program {
 class Tape {
  public:
   explicit Tape(const Program& program);
+  ~Tape();
+  Tape(Tape&&) noexcept;
+  Tape& operator=(Tape&&) noexcept;
 
   // Forgets the cache, for new data.
   void invalidate() { fresh_ = false; }
@@ -153,6 +194,8 @@ class Tape {
   // Adds sum_k seeds[k] * d outputs[k] / dx to grad (after forward).
   void gradient(const std::vector<NodeId>& outputs,
                 const std::vector<double>& seeds, double* grad);
+  // Adds sum_j seeds[j] * d output[j] / dx for a vector (or scalar) output.
+  void gradient(NodeId output, const double* seeds, double* grad);
 
  private:
   void evaluateNode(std::size_t i, const double* x, const double* data);
@@ -163,6 +206,8 @@ class Tape {
   std::vector<double> adjoints_;
   std::vector<double> lastX_;
   std::vector<char> dirty_;
+  std::vector<std::unique_ptr<QuadratureRun>> quadratures_;
+  std::vector<std::unique_ptr<HistFactoryRun>> histFactories_;
   bool fresh_ = false;
 };
 

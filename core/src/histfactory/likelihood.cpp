@@ -7,6 +7,7 @@
 // w_b = d log L / d nu_b = n_b / nu_b - 1 and products of the other factors
 // (never a division by a factor, which may be zero: mu = 0 is common).
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -200,6 +201,11 @@ double Likelihood::value(const double* x) { return -logpdf(x).total(); }
 
 double Likelihood::valueAndGradient(const double* x, double* grad) {
   const double nll = value(x);
+  gradientAtLastPoint(x, grad);
+  return nll;
+}
+
+void Likelihood::gradientAtLastPoint(const double* x, double* grad) {
   const std::size_t npar = model_->size();
   for (std::size_t p = 0; p < npar; ++p) grad[p] = 0.0;
 
@@ -207,7 +213,7 @@ double Likelihood::valueAndGradient(const double* x, double* grad) {
   Buffers& buf = *buffers_;
   if (buf.tape) {
     buf.tape->gradient({c.general->main, c.general->aux}, {-1.0, -1.0}, grad);
-    return nll;
+    return;
   }
   const double* n = data_.data();
   for (std::size_t i = 0; i < buf.nu.size(); ++i) {
@@ -296,7 +302,6 @@ double Likelihood::valueAndGradient(const double* x, double* grad) {
     grad[term.param] += (a == 0 ? 0.0 : a / x[term.param]) - term.tau;
   }
   for (std::size_t p = 0; p < npar; ++p) grad[p] = -grad[p];
-  return nll;
 }
 
 const std::vector<double>& Likelihood::lastExpectedMain() const {
@@ -324,6 +329,13 @@ std::string Likelihood::explainNonFinite(const double* x) {
   if (std::isfinite(parts.total())) return "";
   const Model::Compiled& c = model_->compiled();
   if (c.general) {
+    const graph::NodeId hf = c.general->histFactoryNode;
+    if (hf != graph::kNoNode && !std::isfinite(buffers_->tape->value(hf))) {
+      const graph::EmbeddedHistFactory& channels = *c.general->histFactory;
+      Likelihood alone(channels.model, channels.dataOf(data_.data()));
+      return "the histfactory_dist channels: " +
+             alone.explainNonFinite(channels.parametersOf(x).data());
+    }
     for (const auto& term : c.general->terms) {
       const double* v = buffers_->tape->values(term.perEvent);
       const std::size_t n = c.general->program.length(term.perEvent);
@@ -384,6 +396,16 @@ std::vector<double> Model::expectedData(
     likelihood.logpdf(params.data());
     const graph::Tape& tape = *likelihood.buffers_->tape;
     std::vector<double> out(observed_.size());
+    if (const auto& channels = compiled_->general->histFactory) {
+      // HistFactory channels: their main bins and aux data, as in pyhf.
+      const std::vector<double> expected =
+          channels->model->expectedData(channels->parametersOf(params.data()));
+      const std::size_t main = channels->model->mainDataSize();
+      std::copy(expected.begin(), expected.begin() + main,
+                out.begin() + channels->mainOffset);
+      std::copy(expected.begin() + main, expected.end(),
+                out.begin() + channels->auxOffset);
+    }
     for (const auto& term : compiled_->general->terms) {
       if (!term.binned) {
         throw Error(ErrorCode::kInvalidArgument, "",
@@ -421,7 +443,20 @@ std::vector<double> Model::expectedData(
 
 std::vector<double> Model::expectedSampleYields(
     const std::vector<double>& params) const {
-  if (compiled_->general) return expectedData(params);
+  if (compiled_->general) {
+    const auto& channels = compiled_->general->histFactory;
+    if (!channels) return expectedData(params);
+    // The order of channels(): the HistFactory samples, then one entry per
+    // bin of every other term.
+    std::vector<double> out = channels->model->expectedSampleYields(
+        channels->parametersOf(params.data()));
+    const std::vector<double> expected = expectedData(params);
+    for (const auto& term : compiled_->general->terms) {
+      out.insert(out.end(), expected.begin() + term.offset,
+                 expected.begin() + term.offset + term.length);
+    }
+    return out;
+  }
   Likelihood likelihood(shared_from_this(), observed_);
   likelihood.logpdf(params.data());
   return likelihood.lastSampleYields();

@@ -107,6 +107,25 @@ std::vector<Axis> readAxes(const JsonNode& node, bool binned) {
   return axes;
 }
 
+// A list of objects: the scalar keys of each, which is what the types that
+// use such lists need; other structured lists (axes) are read elsewhere.
+std::vector<graph::Record> readRecords(const JsonNode& node) {
+  std::vector<graph::Record> records;
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    const JsonNode entry = node.at(i);
+    entry.requireObject();
+    graph::Record record;
+    record.path = entry.path();
+    for (auto it = entry.raw().begin(); it != entry.raw().end(); ++it) {
+      const JsonNode value = entry.at(it.key());
+      if (value.isArray() || value.isObject() || value.isNull()) continue;
+      record.keys[it.key()] = readRef(value);
+    }
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
 std::size_t totalBins(const std::vector<Axis>& axes) {
   std::size_t n = 1;
   for (const Axis& a : axes) n *= a.bins();
@@ -136,9 +155,10 @@ graph::ObjectSpec readObject(const JsonNode& node) {
         for (std::size_t i = 0; i < value.size(); ++i) {
           field.matrix.push_back(value.at(i).numbers());
         }
+      } else if (value.size() > 0 && value.at(0).isObject()) {
+        field.records = readRecords(value);
       } else {
         for (std::size_t i = 0; i < value.size(); ++i) {
-          if (value.at(i).isObject()) break;  // structured lists: unused
           field.items.push_back(readRef(value.at(i)));
         }
       }
@@ -572,7 +592,14 @@ graph::Document readHs3Document(const Json& document) {
       }
       if (auto axes = node.find("axes")) {
         for (std::size_t k = 0; k < axes->size(); ++k) {
-          d.axes.push_back(readAxis(axes->at(k), false));
+          // ROOT writes the bins of named binnings ("cache", the sampling
+          // of an FFT convolution, the variable's binning) on domain axes;
+          // keep them when complete: edges, or nbins with min and max.
+          const JsonNode axis = axes->at(k);
+          const bool binned =
+              axis.has("edges") ||
+              (axis.has("nbins") && axis.has("min") && axis.has("max"));
+          d.axes.push_back(readAxis(axis, binned));
         }
       }
       doc.domains.push_back(std::move(d));
