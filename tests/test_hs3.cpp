@@ -11,11 +11,14 @@
 #include <map>
 
 #include "golden.hpp"
+#include "gradient_check.hpp"
 #include "hs3/error.hpp"
 #include "hs3/load.hpp"
 #include "hs3/model.hpp"
 
 namespace {
+
+using hs3::test::worstGradientError;
 
 using nlohmann::json;
 
@@ -74,26 +77,6 @@ double nll(const hs3::Model& model, const std::vector<double>& x) {
       std::shared_ptr<const hs3::Model>(&model, [](const hs3::Model*) {});
   hs3::Likelihood likelihood(shared, model.observedData());
   return likelihood.value(x.data());
-}
-
-// Central differences against the exact gradient at x.
-double worstGradientError(const std::shared_ptr<const hs3::Model>& model,
-                          const std::vector<double>& x) {
-  hs3::Likelihood likelihood(model, model->observedData());
-  std::vector<double> grad(x.size());
-  likelihood.valueAndGradient(x.data(), grad.data());
-  double worst = 0.0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const double h = 1e-6 * std::max(1.0, std::abs(x[i]));
-    std::vector<double> up = x, down = x;
-    up[i] += h;
-    down[i] -= h;
-    const double fd =
-        (likelihood.value(up.data()) - likelihood.value(down.data())) / (2 * h);
-    worst =
-        std::max(worst, std::abs(fd - grad[i]) / std::max(1.0, std::abs(fd)));
-  }
-  return worst;
 }
 
 std::vector<std::string> fixtures() {

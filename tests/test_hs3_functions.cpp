@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "golden.hpp"
+#include "gradient_check.hpp"
 #include "graph/builder.hpp"
 #include "hs3/error.hpp"
 #include "hs3/load.hpp"
@@ -107,23 +108,8 @@ struct Pair {
     return l.value(x.data());
   }
 
-  // The largest relative difference between the gradient and central
-  // finite differences.
   double worstGradientError(double relativeStep = 1e-6) const {
-    hs3::Likelihood l(model, model->observedData());
-    std::vector<double> grad(x.size());
-    l.valueAndGradient(x.data(), grad.data());
-    double worst = 0.0;
-    for (std::size_t i = 0; i < x.size(); ++i) {
-      const double h = relativeStep * std::max(1.0, std::abs(x[i]));
-      std::vector<double> up = x, down = x;
-      up[i] += h;
-      down[i] -= h;
-      const double fd = (l.value(up.data()) - l.value(down.data())) / (2 * h);
-      worst =
-          std::max(worst, std::abs(fd - grad[i]) / std::max(1.0, std::abs(fd)));
-    }
-    return worst;
+    return hs3::test::worstGradientError(model, x, relativeStep);
   }
 };
 

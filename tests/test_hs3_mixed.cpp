@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "golden.hpp"
+#include "gradient_check.hpp"
 #include "histfactory/compiled_model.hpp"
 #include "hs3/error.hpp"
 #include "hs3/infer.hpp"
@@ -18,6 +19,8 @@
 #include "hs3/model.hpp"
 
 namespace {
+
+using hs3::test::worstGradientError;
 
 using nlohmann::json;
 
@@ -113,27 +116,6 @@ double nllAt(const std::shared_ptr<const hs3::Model>& model,
              const std::vector<double>& x) {
   hs3::Likelihood likelihood(model, model->observedData());
   return likelihood.value(x.data());
-}
-
-// The largest difference between the exact gradient and central finite
-// differences at x, relative to the size of the derivative (at least 1).
-double worstGradientError(const std::shared_ptr<const hs3::Model>& model,
-                          const std::vector<double>& x) {
-  hs3::Likelihood likelihood(model, model->observedData());
-  std::vector<double> grad(x.size());
-  likelihood.valueAndGradient(x.data(), grad.data());
-  double worst = 0.0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const double h = 1e-6 * std::max(1.0, std::abs(x[i]));
-    std::vector<double> up = x, down = x;
-    up[i] += h;
-    down[i] -= h;
-    const double fd =
-        (likelihood.value(up.data()) - likelihood.value(down.data())) / (2 * h);
-    worst =
-        std::max(worst, std::abs(fd - grad[i]) / std::max(1.0, std::abs(fd)));
-  }
-  return worst;
 }
 
 const std::vector<double> kMasses = {0.8, 1.1, 1.7, 0.4, 2.2, 1.3};

@@ -12,11 +12,14 @@
 #include <vector>
 
 #include "dists/kernels.hpp"
+#include "gradient_check.hpp"
 #include "hs3/error.hpp"
 #include "hs3/load.hpp"
 #include "hs3/model.hpp"
 
 namespace {
+
+using hs3::test::worstGradientError;
 
 // An HS3 document with the distributions `distributions` (the one named
 // "pdf" is paired with the data), unbinned `entries` of one observable on
@@ -79,30 +82,6 @@ double nll(const std::shared_ptr<const hs3::Model>& model,
   return likelihood.value(x.data());
 }
 
-// Largest difference between the exact gradient and central differences,
-// relative to the size of the derivative (at least 1).
-double gradientError(const std::shared_ptr<const hs3::Model>& model,
-                     const std::vector<double>& x) {
-  hs3::Likelihood likelihood(model, model->observedData());
-  std::vector<double> grad(x.size());
-  likelihood.valueAndGradient(x.data(), grad.data());
-  double worst = 0.0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const double h = 1e-6 * std::max(1.0, std::abs(x[i]));
-    std::vector<double> up = x, down = x;
-    up[i] += h;
-    down[i] -= h;
-    const double fd =
-        (likelihood.value(up.data()) - likelihood.value(down.data())) / (2 * h);
-    INFO("parameter " << model->parameters()[i].name << ": exact " << grad[i]
-                      << ", differences " << fd);
-    CHECK(std::isfinite(grad[i]));
-    worst =
-        std::max(worst, std::abs(fd - grad[i]) / std::max(1.0, std::abs(fd)));
-  }
-  return worst;
-}
-
 // Tolerances: closed-form normalisations agree with scipy to rounding;
 // numerical ones to the quadrature's accuracy.
 constexpr double kClosedForm = 1e-11;
@@ -158,7 +137,7 @@ TEST_CASE("generalized_normal_dist against scipy.stats.gennorm",
   // in closed form over the whole line of th.
   const double constraint = 0.413886695119696;
   CHECK(nll(model, x) == Approx(events + constraint).epsilon(kNumerical));
-  CHECK(gradientError(model, x) < 1e-6);
+  CHECK(worstGradientError(model, x) < 1e-6);
 }
 
 TEST_CASE("gamma_dist (RooGamma) against scipy.stats.gamma", "[hs3][types]") {
@@ -171,7 +150,7 @@ TEST_CASE("gamma_dist (RooGamma) against scipy.stats.gamma", "[hs3][types]") {
   // d = gamma(2.5, loc=0.2, scale=1.3);
   // -sum(d.logpdf(xs) - log(d.cdf(8) - d.cdf(0.5)))
   CHECK(nll(model, x) == Approx(8.16151877529992).epsilon(kNumerical));
-  CHECK(gradientError(model, x) < 1e-6);
+  CHECK(worstGradientError(model, x) < 1e-6);
 }
 
 TEST_CASE("bifurkated_gaussian_dist on every side of its range",
@@ -192,7 +171,7 @@ TEST_CASE("bifurkated_gaussian_dist on every side of its range",
     INFO("mean " << point.mean);
     const std::vector<double> x = at(*model, {{"m", point.mean}});
     CHECK(nll(model, x) == Approx(point.expected).epsilon(kClosedForm));
-    CHECK(gradientError(model, x) < 1e-6);
+    CHECK(worstGradientError(model, x) < 1e-6);
   }
 }
 
@@ -213,7 +192,7 @@ TEST_CASE("power_sum_dist integrates every exponent, -1 included",
     INFO("exponent " << point.exponent);
     const std::vector<double> x = at(*model, {{"e2", point.exponent}});
     CHECK(nll(model, x) == Approx(point.expected).epsilon(kClosedForm));
-    CHECK(gradientError(model, x) < 1e-6);
+    CHECK(worstGradientError(model, x) < 1e-6);
   }
 }
 
@@ -228,7 +207,7 @@ TEST_CASE("legacy_exp_poly_dist reads ROOT's leading literals",
     const std::vector<double> x = model->initialValues();
     // f = exp(-0.7 x + 0.15 x^2), Z = quad(f, 0, 3): -sum(log(f(x) / Z))
     CHECK(nll(model, x) == Approx(3.156753012215222).epsilon(kNumerical));
-    CHECK(gradientError(model, x) < 1e-6);
+    CHECK(worstGradientError(model, x) < 1e-6);
   }
   SECTION("a linear exponent, in closed form") {
     const auto model = load(document(
@@ -238,7 +217,7 @@ TEST_CASE("legacy_exp_poly_dist reads ROOT's leading literals",
     const std::vector<double> x = model->initialValues();
     // f = exp(0.4 - 0.7 x), Z = quad(f, 0, 3): -sum(log(f(x) / Z))
     CHECK(nll(model, x) == Approx(3.618138820429298).epsilon(kClosedForm));
-    CHECK(gradientError(model, x) < 1e-6);
+    CHECK(worstGradientError(model, x) < 1e-6);
   }
 }
 
@@ -256,7 +235,7 @@ TEST_CASE("relativistic_breit_wigner_dist with two channels", "[hs3][types]") {
   // (m1-m2)^2) / 4m^2, n_1^2 = z^2 / (1 + z^2), z^2 = q^2 R^2, R = 3), then
   // Z = quad(bw, 0.5, 1.5, points=[0.9]): -sum(log(bw(m) / Z)).
   CHECK(nll(model, x) == Approx(0.9459604687342442).epsilon(kNumerical));
-  CHECK(gradientError(model, x) < 1e-6);
+  CHECK(worstGradientError(model, x) < 1e-6);
 }
 
 TEST_CASE("barlow_beeston_lite_poisson_constraint_dist is HistFactory's",
@@ -271,7 +250,7 @@ TEST_CASE("barlow_beeston_lite_poisson_constraint_dist is HistFactory's",
   // n = norm(0.2, 1): -sum(n.logpdf(xs) - log(n.cdf(3) - n.cdf(-3)))
   // - poisson.logpmf(25, 1.1 * 25) - poisson.logpmf(100, 0.95 * 100)
   CHECK(nll(model, x) == Approx(8.017023496468013).epsilon(kClosedForm));
-  CHECK(gradientError(model, x) < 1e-6);
+  CHECK(worstGradientError(model, x) < 1e-6);
 }
 
 TEST_CASE("gamma and bifurcated Gaussian constraints normalise in closed form",
@@ -294,7 +273,7 @@ TEST_CASE("gamma and bifurcated Gaussian constraints normalise in closed form",
   const double events = 2.0163819947912636;
   CHECK(nll(model, x) ==
         Approx(gamma + bifurcated + events).epsilon(kClosedForm));
-  CHECK(gradientError(model, x) < 1e-6);
+  CHECK(worstGradientError(model, x) < 1e-6);
 }
 
 TEST_CASE("CMS::ggZZ_background_dist and CMS::qqZZ_background_dist",
@@ -308,7 +287,7 @@ TEST_CASE("CMS::ggZZ_background_dist and CMS::qqZZ_background_dist",
     const std::vector<double> x = model->initialValues();
     // f = m**2 exp(-0.02 m), Z = quad(f, 100, 300): -sum(log(f(m) / Z))
     CHECK(nll(model, x) == Approx(15.945562484409198).epsilon(kNumerical));
-    CHECK(gradientError(model, x) < 1e-6);
+    CHECK(worstGradientError(model, x) < 1e-6);
   }
   SECTION("qqZZ: a1 (m + a2)^a3 exp(-a4 m)") {
     const auto model = load(document(
@@ -319,7 +298,7 @@ TEST_CASE("CMS::ggZZ_background_dist and CMS::qqZZ_background_dist",
     const std::vector<double> x = model->initialValues();
     // f = (m - 50)**1.5 exp(-0.015 m), Z = quad(f, 100, 300)
     CHECK(nll(model, x) == Approx(15.850809435054853).epsilon(kNumerical));
-    CHECK(gradientError(model, x) < 1e-6);
+    CHECK(worstGradientError(model, x) < 1e-6);
   }
 }
 
@@ -342,7 +321,7 @@ TEST_CASE("decay_dist with Gaussian, delta and mixed resolution models",
     // e = exponnorm(1.5 / 0.3, loc=0.05, scale=0.3);
     // -sum(e.logpdf(ts) - log(e.cdf(6) - e.cdf(-1)))
     CHECK(nll(model, x) == Approx(10.838071565637797).epsilon(kClosedForm));
-    CHECK(gradientError(model, x) < 1e-6);
+    CHECK(worstGradientError(model, x) < 1e-6);
   }
   SECTION("double-sided, Gaussian (the HS3 text's gauss_model_function)") {
     // The HS3 text lists this model among the functions.
@@ -356,7 +335,7 @@ TEST_CASE("decay_dist with Gaussian, delta and mixed resolution models",
     // 0.05, 0.3), 0, inf); f = conv(t, 1) + conv(t, -1);
     // Z = quad(f, -1, 6, points=[0.05]): -sum(log(f(t) / Z))
     CHECK(nll(m, x) == Approx(9.79241413049856).epsilon(1e-9));
-    CHECK(gradientError(m, x) < 1e-6);
+    CHECK(worstGradientError(m, x) < 1e-6);
   }
   SECTION("flipped, delta (truth_model_function)") {
     const auto model = load(document(
@@ -366,7 +345,7 @@ TEST_CASE("decay_dist with Gaussian, delta and mixed resolution models",
     const std::vector<double> x = model->initialValues();
     // -sum(expon(scale=1.5).logpdf(-ts) - log(expon(scale=1.5).cdf(4)))
     CHECK(nll(model, x) == Approx(4.533682402950943).epsilon(kClosedForm));
-    CHECK(gradientError(model, x) < 1e-6);
+    CHECK(worstGradientError(model, x) < 1e-6);
   }
   SECTION("single-sided, 0.7 Gaussian + 0.3 delta") {
     const auto model = load(document(
@@ -380,7 +359,7 @@ TEST_CASE("decay_dist with Gaussian, delta and mixed resolution models",
     // (e.cdf(6) - e.cdf(-1)) + 0.3 [t >= 0] x.pdf(t) / (x.cdf(6) - x.cdf(-1))
     // with x = expon(scale=1.5); -sum(log(...)) over the times.
     CHECK(nll(model, x) == Approx(10.989824008367355).epsilon(kClosedForm));
-    CHECK(gradientError(model, x) < 1e-6);
+    CHECK(worstGradientError(model, x) < 1e-6);
   }
   SECTION("50 sigma below the mean, where erfc alone underflows") {
     const auto model = load(
@@ -390,7 +369,7 @@ TEST_CASE("decay_dist with Gaussian, delta and mixed resolution models",
     // e = exponnorm(100, loc=0, scale=0.01) (its logpdf uses log_ndtr);
     // -sum(e.logpdf(ts) - log(e.cdf(5) - e.cdf(-1)))
     CHECK(nll(model, x) == Approx(1255.1179887825078).epsilon(kClosedForm));
-    CHECK(gradientError(model, x) < 1e-6);
+    CHECK(worstGradientError(model, x) < 1e-6);
   }
 }
 
