@@ -83,6 +83,9 @@ NodeId landauLogIntegral(Call& call, const std::string& var, Range range);
 // convolution.cpp
 LogPdf fftConvolution(Call& call);
 
+// projection.cpp
+LogPdf projection(Call& call);
+
 // binned.cpp: sums of functions, rate densities, counts in bins
 LogPdf weightedSumDist(Call& call);
 LogPdf rateDensity(Call& call);

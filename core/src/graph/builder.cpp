@@ -21,6 +21,31 @@ bool isSettingKey(const std::string& key) {
          key == "ref_coef_norm" || key == "decayType";
 }
 
+// The box of `variables` in the ranges of `context`, refused when it is
+// unbounded or when it and `conditions` make more than three dimensions.
+void checkedBox(const std::vector<std::string>& variables,
+                const std::vector<std::string>& conditions,
+                const Context& context, const std::string& where,
+                std::vector<double>& lower, std::vector<double>& upper) {
+  const std::size_t total = variables.size() + conditions.size();
+  if (variables.empty() || total > 3) {
+    throw Error(ErrorCode::kLimitExceeded, where,
+                "normalising numerically over " + std::to_string(total) +
+                    " observables at once is not supported (1 to 3)");
+  }
+  for (const std::string& v : variables) {
+    const Range r = context.ranges.at(v);
+    if (!std::isfinite(r.lo) || !std::isfinite(r.hi)) {
+      throw Error(ErrorCode::kInvalidValue, where,
+                  "observable '" + v +
+                      "' has an unbounded range; give its data axis or the "
+                      "default_domain a min and max to normalise over");
+    }
+    lower.push_back(r.lo);
+    upper.push_back(r.hi);
+  }
+}
+
 }  // namespace
 
 Program& Call::program() { return builder_.program(); }
@@ -202,6 +227,11 @@ std::vector<std::string> Builder::observablesOf(const std::string& name,
   return out;
 }
 
+bool Builder::dependsOn(const std::string& name, const std::string& variable) {
+  std::vector<std::string> stack;
+  return leaves(name, stack).count(variable) > 0;
+}
+
 NodeId Builder::value(const std::string& name, Context& context,
                       const std::string& where) {
   auto bound = context.bound.find(name);
@@ -369,24 +399,9 @@ NodeId Builder::logIntegralNumeric(const std::vector<std::string>& variables,
                                    const Context& context,
                                    const Integrand& logIntegrand,
                                    const std::string& where) {
-  if (variables.empty() || variables.size() > 3) {
-    throw Error(ErrorCode::kLimitExceeded, where,
-                "normalising numerically over " +
-                    std::to_string(variables.size()) +
-                    " observables at once is not supported (1 to 3)");
-  }
   auto quadrature = std::make_shared<Quadrature>();
-  for (const std::string& v : variables) {
-    const Range r = context.ranges.at(v);
-    if (!std::isfinite(r.lo) || !std::isfinite(r.hi)) {
-      throw Error(ErrorCode::kInvalidValue, where,
-                  "observable '" + v +
-                      "' has an unbounded range; give its data axis or the "
-                      "default_domain a min and max to normalise over");
-    }
-    quadrature->lower.push_back(r.lo);
-    quadrature->upper.push_back(r.hi);
-  }
+  checkedBox(variables, {}, context, where, quadrature->lower,
+             quadrature->upper);
   // The integrand reads its observables from its data vector, one slice
   // per variable, so that the quadrature can place points where it needs.
   Builder inner(document_, quadrature->integrand, parameter_);
@@ -402,6 +417,39 @@ NodeId Builder::logIntegralNumeric(const std::vector<std::string>& variables,
     parameters.push_back(program_.parameter(index));
   }
   return program_.quadrature(std::move(quadrature), parameters);
+}
+
+NodeId Builder::logIntegralsPerEvent(const std::vector<std::string>& variables,
+                                     const std::vector<std::string>& conditions,
+                                     const Context& context,
+                                     const Integrand& logIntegrand,
+                                     const std::string& where) {
+  auto quadrature = std::make_shared<EventQuadrature>();
+  checkedBox(variables, conditions, context, where, quadrature->lower,
+             quadrature->upper);
+  quadrature->conditions = conditions.size();
+  // The integrated variables' slices of the data vector first, then the
+  // conditions', which the quadrature fills with each event's values.
+  Builder inner(document_, quadrature->integrand, parameter_);
+  const std::size_t length = quadrature->batchLength();
+  Context& points = inner.newContext(length);
+  points.ranges = context.ranges;
+  std::vector<std::string> all = variables;
+  all.insert(all.end(), conditions.begin(), conditions.end());
+  for (std::size_t d = 0; d < all.size(); ++d) {
+    points.bound[all[d]] = quadrature->integrand.data(d * length, length);
+  }
+  quadrature->logF = logIntegrand(inner, points);
+  std::vector<NodeId> observables;
+  for (const std::string& c : conditions) {
+    observables.push_back(context.bound.at(c));
+  }
+  std::vector<NodeId> parameters;
+  for (std::size_t index : quadrature->integrand.parameterIndices()) {
+    parameters.push_back(program_.parameter(index));
+  }
+  return program_.eventQuadrature(std::move(quadrature), observables,
+                                  parameters);
 }
 
 }  // namespace hs3::graph

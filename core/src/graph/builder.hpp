@@ -134,6 +134,8 @@ class Builder {
   // The observables bound in `context` that `name` depends on.
   std::vector<std::string> observablesOf(const std::string& name,
                                          const Context& context);
+  // Whether `name` depends on `variable`, through any chain of references.
+  bool dependsOn(const std::string& name, const std::string& variable);
   // log of the integral of exp(logIntegrand) over `variables`, by
   // quadrature over their ranges. The integrand is built by a builder of
   // its own, into a separate program: it must use only the Builder and the
@@ -143,6 +145,15 @@ class Builder {
                             const Context& context,
                             const Integrand& logIntegrand,
                             const std::string& where);
+
+  // One log integral per event of `context`, as logIntegralNumeric, of an
+  // integrand that reads also `conditions`, observables bound in `context`,
+  // at each event's values (graph/quadrature.hpp, EventQuadrature).
+  NodeId logIntegralsPerEvent(const std::vector<std::string>& variables,
+                              const std::vector<std::string>& conditions,
+                              const Context& context,
+                              const Integrand& logIntegrand,
+                              const std::string& where);
 
   const ObjectSpec* findDistribution(const std::string& name) const;
   const ObjectSpec* findFunction(const std::string& name) const;

@@ -308,6 +308,7 @@ const char* opName(Op op) {
                                       "landaudistribution",
                                       "cyclicconvolution",
                                       "histograminterpolation",
+                                      "eventquadrature",
                                       "sum"};
   return names[static_cast<std::size_t>(op)];
 }
@@ -435,6 +436,27 @@ NodeId Program::quadrature(std::shared_ptr<const Quadrature> integral,
   return add(node, parameters);
 }
 
+NodeId Program::eventQuadrature(std::shared_ptr<const EventQuadrature> integral,
+                                const std::vector<NodeId>& observables,
+                                const std::vector<NodeId>& parameters) {
+  Node node;
+  node.op = Op::kEventQuadrature;
+  node.index = static_cast<std::uint32_t>(eventQuadratures_.size());
+  for (NodeId o : observables) {
+    const std::uint32_t len = nodes_[o].length;
+    if (len != 1 && node.length != 1 && node.length != len) {
+      throw Error(ErrorCode::kShapeMismatch, "",
+                  "internal: observables of different lengths meet in an "
+                  "event quadrature");
+    }
+    node.length = std::max(node.length, len);
+  }
+  eventQuadratures_.push_back(std::move(integral));
+  std::vector<NodeId> operands = observables;
+  operands.insert(operands.end(), parameters.begin(), parameters.end());
+  return add(node, operands);
+}
+
 NodeId Program::histFactory(std::shared_ptr<const EmbeddedHistFactory> channels,
                             const std::vector<NodeId>& parameters) {
   Node node;
@@ -504,6 +526,10 @@ Tape::Tape(const Program& program)
   for (const auto& integral : program.quadratures_) {
     quadratures_.push_back(std::make_unique<QuadratureRun>(*integral));
   }
+  for (const auto& integral : program.eventQuadratures_) {
+    eventQuadratures_.push_back(
+        std::make_unique<EventQuadratureRun>(*integral));
+  }
   for (const auto& channels : program.histFactories_) {
     histFactories_.push_back(std::make_unique<HistFactoryRun>(*channels));
   }
@@ -563,6 +589,19 @@ void Tape::evaluateNode(std::size_t i, const double* x, const double* data) {
     case Op::kQuadrature:
       out[0] = quadratures_[node.index]->logIntegral(x);
       return;
+    case Op::kEventQuadrature: {
+      const std::size_t conditions =
+          program_->eventQuadratures_[node.index]->conditions;
+      std::vector<const double*> observables;
+      std::vector<std::size_t> strides;
+      for (std::size_t k = 0; k < conditions; ++k) {
+        observables.push_back(input(k));
+        strides.push_back(stride(k));
+      }
+      eventQuadratures_[node.index]->logIntegrals(x, observables, strides, n,
+                                                  out);
+      return;
+    }
     case Op::kHistFactory:
       // A sweep that is not fresh follows new data (or is the first).
       if (!fresh_) histFactories_[node.index]->setData(data);
@@ -806,6 +845,9 @@ void Tape::propagateNode(std::size_t i, double* grad) {
     case Op::kQuadrature:
       quadratures_[node.index]->addGradient(adj[0], grad);
       return;
+    case Op::kEventQuadrature:
+      eventQuadratures_[node.index]->addGradient(adj, grad);
+      return;
     case Op::kHistFactory:
       histFactories_[node.index]->addGradient(adj[0], grad);
       return;
@@ -861,7 +903,11 @@ void Tape::propagateNode(std::size_t i, double* grad) {
     const std::size_t sa = stride(0);
     for (std::size_t j = 0; j < n; ++j) {
       if (adj[j] == 0) continue;
-      ga[j * sa] += adj[j] * unarySlope(node.op, a[j * sa], y[j]);
+      // log of a subnormal x (an exp that nearly underflowed): 1/x would
+      // overflow where adj/x, with adj as small, does not.
+      ga[j * sa] += node.op == Op::kLog
+                        ? adj[j] / a[j * sa]
+                        : adj[j] * unarySlope(node.op, a[j * sa], y[j]);
     }
     return;
   }

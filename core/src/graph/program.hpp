@@ -90,6 +90,8 @@ enum class Op : std::uint8_t {
   kLandauDistribution,  // its distribution function
   kCyclicConvolution,   // (a, b): (a * b)[(i + index_) mod n] (convolution.hpp)
   kHistogramInterpolation,  // (x, contents) of order index_ on [a_, b_]
+  kEventQuadrature,  // (observables..., parameters...): log of an integral
+                     // per event; index_: which event quadrature
   // reduction of a vector to a scalar
   kSum,
 };
@@ -99,6 +101,8 @@ const char* opName(Op op);
 
 struct Quadrature;  // graph/quadrature.hpp
 class QuadratureRun;
+struct EventQuadrature;
+class EventQuadratureRun;
 struct EmbeddedHistFactory;  // graph/embedded_histfactory.hpp
 class HistFactoryRun;
 
@@ -120,6 +124,13 @@ class Program {
   // `parameters` (the parameter nodes it reads) changed.
   NodeId quadrature(std::shared_ptr<const Quadrature> integral,
                     const std::vector<NodeId>& parameters);
+  // log of the integral of an event quadrature's integrand for each event:
+  // a vector as long as `observables` (the values the integrand reads per
+  // event, which are data and get no gradient), recomputed when one of
+  // `parameters` changed or the data did.
+  NodeId eventQuadrature(std::shared_ptr<const EventQuadrature> integral,
+                         const std::vector<NodeId>& observables,
+                         const std::vector<NodeId>& parameters);
   // The positions in the parameter vector that this program reads.
   std::vector<std::size_t> parameterIndices() const;
   // log L of HistFactory channels, recomputed when one of `parameters`
@@ -165,6 +176,7 @@ class Program {
   std::vector<NodeId> operands_;
   std::vector<std::vector<double>> tables_;
   std::vector<std::shared_ptr<const Quadrature>> quadratures_;
+  std::vector<std::shared_ptr<const EventQuadrature>> eventQuadratures_;
   // One node per parameter: the tape decides whether a parameter changed
   // by comparing with its last value, once per node.
   std::vector<NodeId> parameterNodes_;
@@ -207,6 +219,7 @@ class Tape {
   std::vector<double> lastX_;
   std::vector<char> dirty_;
   std::vector<std::unique_ptr<QuadratureRun>> quadratures_;
+  std::vector<std::unique_ptr<EventQuadratureRun>> eventQuadratures_;
   std::vector<std::unique_ptr<HistFactoryRun>> histFactories_;
   bool fresh_ = false;
 };

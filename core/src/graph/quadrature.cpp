@@ -64,12 +64,104 @@ std::size_t maximumCells(std::size_t dimensions) {
   return dimensions == 1 ? 4000 : (dimensions == 2 ? 1024 : 256);
 }
 
+// The tensor product of the 15-point rule on [-1, 1]^dimensions: the nodes
+// (point-major) and the Kronrod and Gauss weights of each point.
+void tensorRule(std::size_t dimensions, std::vector<double>& nodes,
+                std::vector<double>& kronrod, std::vector<double>& gauss) {
+  std::size_t perCell = 1;
+  for (std::size_t d = 0; d < dimensions; ++d) perCell *= kRulePoints;
+  nodes.resize(perCell * dimensions);
+  kronrod.assign(perCell, 1.0);
+  gauss.assign(perCell, 1.0);
+  for (std::size_t p = 0; p < perCell; ++p) {
+    std::size_t digits = p;
+    for (std::size_t d = dimensions; d-- > 0;) {
+      const RulePoint r = rulePoint(digits % kRulePoints);
+      digits /= kRulePoints;
+      nodes[p * dimensions + d] = r.node;
+      kronrod[p] *= r.kronrod;
+      gauss[p] *= r.gauss;
+    }
+  }
+}
+
+// Appends the regular grid of `splits` cells per axis over the box.
+template <class Cell>
+void gridCells(const std::vector<double>& lower,
+               const std::vector<double>& upper, std::size_t splits,
+               std::vector<Cell>& cells) {
+  const std::size_t dims = lower.size();
+  std::size_t count = 1;
+  for (std::size_t d = 0; d < dims; ++d) count *= splits;
+  for (std::size_t i = 0; i < count; ++i) {
+    Cell cell;
+    cell.lower.resize(dims);
+    cell.upper.resize(dims);
+    std::size_t digits = i;
+    for (std::size_t d = dims; d-- > 0;) {
+      const std::size_t k = digits % splits;
+      digits /= splits;
+      const double width = (upper[d] - lower[d]) / splits;
+      cell.lower[d] = lower[d] + k * width;
+      cell.upper[d] = k + 1 == splits ? upper[d] : cell.lower[d] + width;
+    }
+    cells.push_back(std::move(cell));
+  }
+}
+
+// The axis along which to halve a cell: its widest relative to the box.
+template <class Cell>
+std::size_t splitAxis(const Cell& cell, const std::vector<double>& lower,
+                      const std::vector<double>& upper) {
+  std::size_t axis = 0;
+  double widest = -1.0;
+  for (std::size_t d = 0; d < lower.size(); ++d) {
+    const double relative =
+        (cell.upper[d] - cell.lower[d]) / (upper[d] - lower[d]);
+    if (relative > widest) {
+      widest = relative;
+      axis = d;
+    }
+  }
+  return axis;
+}
+
+// Per event the cells are shared by all events, so that every cell costs a
+// pass over all of them: fewer cells than for one integral. A smooth
+// density needs few, as the 15-point rule is exact to degree 22 on each.
+std::size_t eventInitialSplits(std::size_t dimensions) {
+  return dimensions == 1 ? 16 : (dimensions == 2 ? 4 : 2);
+}
+
+std::size_t eventMaximumCells(std::size_t dimensions) {
+  return dimensions == 1 ? 128 : (dimensions == 2 ? 64 : 32);
+}
+
+// Cells halved per refinement step (each step is a pass over all events).
+std::size_t eventParentsPerStep(std::size_t dimensions) {
+  return dimensions == 1 ? 8 : 4;
+}
+
+std::size_t tensorPoints(std::size_t dimensions) {
+  std::size_t n = 1;
+  for (std::size_t d = 0; d < dimensions; ++d) n *= kRulePoints;
+  return n;
+}
+
+// The volume factor of a cell's rule: the product of its half widths.
+double halfVolume(const std::vector<double>& lower,
+                  const std::vector<double>& upper) {
+  double volume = 1.0;
+  for (std::size_t d = 0; d < lower.size(); ++d) {
+    volume *= 0.5 * (upper[d] - lower[d]);
+  }
+  return volume;
+}
+
 }  // namespace
 
 std::size_t Quadrature::pointsPerCell() const {
-  std::size_t n = 1;
-  for (std::size_t d = 0; d < dimensions(); ++d) n *= kRulePoints;
-  return n;
+  return tensorPoints(dimensions());
 }
 
 std::size_t Quadrature::cellsPerBatch() const {
@@ -82,29 +174,8 @@ QuadratureRun::QuadratureRun(const Quadrature& quadrature)
       x_(quadrature.integrand.parameterCount()),
       points_(quadrature.dimensions() * quadrature.batchLength()),
       logF_(quadrature.batchLength()) {
-  const std::size_t dims = quadrature.dimensions();
-  const std::size_t perCell = quadrature.pointsPerCell();
-  ruleNodes_.resize(perCell * dims);
-  kronrodWeights_.assign(perCell, 1.0);
-  gaussWeights_.assign(perCell, 1.0);
-  for (std::size_t p = 0; p < perCell; ++p) {
-    std::size_t digits = p;
-    for (std::size_t d = dims; d-- > 0;) {
-      const RulePoint r = rulePoint(digits % kRulePoints);
-      digits /= kRulePoints;
-      ruleNodes_[p * dims + d] = r.node;
-      kronrodWeights_[p] *= r.kronrod;
-      gaussWeights_[p] *= r.gauss;
-    }
-  }
-}
-
-double QuadratureRun::halfVolume(const Cell& cell) const {
-  double volume = 1.0;
-  for (std::size_t d = 0; d < cell.lower.size(); ++d) {
-    volume *= 0.5 * (cell.upper[d] - cell.lower[d]);
-  }
-  return volume;
+  tensorRule(quadrature.dimensions(), ruleNodes_, kronrodWeights_,
+             gaussWeights_);
 }
 
 void QuadratureRun::sample(std::size_t first, std::size_t count) {
@@ -152,7 +223,7 @@ void QuadratureRun::estimate(std::size_t first, std::size_t count) {
   }
   for (std::size_t c = 0; c < count; ++c) {
     Cell& cell = cells_[first + c];
-    const double volume = halfVolume(cell);
+    const double volume = halfVolume(cell.lower, cell.upper);
     double kronrod = 0.0, gauss = 0.0;
     for (std::size_t p = 0; p < perCell; ++p) {
       const double f = std::exp(logF_[c * perCell + p] - shift_);
@@ -168,23 +239,9 @@ double QuadratureRun::logIntegral(const double* x) {
   const Quadrature& q = *quadrature_;
   std::copy(x, x + x_.size(), x_.begin());
   const std::size_t dims = q.dimensions();
-  const std::size_t splits = initialSplits(dims);
-  std::size_t initial = 1;
-  for (std::size_t d = 0; d < dims; ++d) initial *= splits;
-  cells_.assign(initial, Cell());
-  for (std::size_t i = 0; i < initial; ++i) {
-    Cell& cell = cells_[i];
-    cell.lower.resize(dims);
-    cell.upper.resize(dims);
-    std::size_t digits = i;
-    for (std::size_t d = dims; d-- > 0;) {
-      const std::size_t k = digits % splits;
-      digits /= splits;
-      const double width = (q.upper[d] - q.lower[d]) / splits;
-      cell.lower[d] = q.lower[d] + k * width;
-      cell.upper[d] = k + 1 == splits ? q.upper[d] : cell.lower[d] + width;
-    }
-  }
+  cells_.clear();
+  gridCells(q.lower, q.upper, initialSplits(dims), cells_);
+  const std::size_t initial = cells_.size();
   shift_ = 0.0;
   const std::size_t batch = q.cellsPerBatch();
   for (std::size_t first = 0; first < initial; first += batch) {
@@ -224,16 +281,7 @@ double QuadratureRun::logIntegral(const double* x) {
     std::vector<Cell> halves;
     for (std::size_t index : order) {
       const Cell& parent = cells_[index];
-      std::size_t axis = 0;
-      double widest = -1.0;
-      for (std::size_t d = 0; d < dims; ++d) {
-        const double relative =
-            (parent.upper[d] - parent.lower[d]) / (q.upper[d] - q.lower[d]);
-        if (relative > widest) {
-          widest = relative;
-          axis = d;
-        }
-      }
+      const std::size_t axis = splitAxis(parent, q.lower, q.upper);
       Cell low = parent, high = parent;
       const double mid = 0.5 * (parent.lower[axis] + parent.upper[axis]);
       low.upper[axis] = mid;
@@ -266,7 +314,8 @@ void QuadratureRun::addGradient(double seed, double* grad) {
     sample(first, count);
     std::fill(seeds.begin(), seeds.end(), 0.0);
     for (std::size_t c = 0; c < count; ++c) {
-      const double factor = scale * halfVolume(cells_[first + c]);
+      const double factor =
+          scale * halfVolume(cells_[first + c].lower, cells_[first + c].upper);
       for (std::size_t p = 0; p < perCell; ++p) {
         const double s = factor * kronrodWeights_[p] *
                          std::exp(logF_[c * perCell + p] - shift_);
@@ -275,6 +324,250 @@ void QuadratureRun::addGradient(double seed, double* grad) {
     }
     tape_.gradient(q.logF, seeds.data(), grad);
   }
+}
+
+std::size_t EventQuadrature::pointsPerCell() const {
+  return tensorPoints(dimensions());
+}
+
+std::size_t EventQuadrature::pairsPerBatch() const {
+  return dimensions() == 1 ? 64 : (dimensions() == 2 ? 4 : 1);
+}
+
+EventQuadratureRun::EventQuadratureRun(const EventQuadrature& quadrature)
+    : quadrature_(&quadrature),
+      tape_(quadrature.integrand),
+      x_(quadrature.integrand.parameterCount()),
+      points_((quadrature.dimensions() + quadrature.conditions) *
+              quadrature.batchLength()),
+      logF_(quadrature.batchLength()) {
+  tensorRule(quadrature.dimensions(), ruleNodes_, kronrodWeights_,
+             gaussWeights_);
+}
+
+void EventQuadratureRun::sample(const std::vector<Pair>& pairs) {
+  const EventQuadrature& q = *quadrature_;
+  const std::size_t dims = q.dimensions();
+  const std::size_t perCell = q.pointsPerCell();
+  const std::size_t length = q.batchLength();
+  for (std::size_t s = 0; s < q.pairsPerBatch(); ++s) {
+    // Unused slots of the last batch repeat its last pair.
+    const Pair& pair = pairs[std::min(s, pairs.size() - 1)];
+    const Cell& cell = cells_[pair.cell];
+    for (std::size_t d = 0; d < dims; ++d) {
+      const double mid = 0.5 * (cell.lower[d] + cell.upper[d]);
+      const double half = 0.5 * (cell.upper[d] - cell.lower[d]);
+      double* column = points_.data() + d * length + s * perCell;
+      for (std::size_t p = 0; p < perCell; ++p) {
+        column[p] = mid + half * ruleNodes_[p * dims + d];
+      }
+    }
+    for (std::size_t k = 0; k < q.conditions; ++k) {
+      double* column = points_.data() + (dims + k) * length + s * perCell;
+      std::fill(column, column + perCell,
+                conditions_[k * events_ + pair.event]);
+    }
+  }
+  tape_.invalidate();
+  tape_.forward(x_.data(), points_.data());
+  const double* values = tape_.values(q.logF);
+  if (q.integrand.length(q.logF) == 1) {
+    std::fill(logF_.begin(), logF_.end(), values[0]);
+  } else {
+    std::copy(values, values + length, logF_.begin());
+  }
+}
+
+void EventQuadratureRun::estimate(std::size_t first) {
+  const EventQuadrature& q = *quadrature_;
+  const std::size_t perCell = q.pointsPerCell();
+  const std::size_t total = (cells_.size() - first) * events_;
+  std::vector<Pair> pairs;
+  for (std::size_t start = 0; start < total; start += q.pairsPerBatch()) {
+    pairs.clear();
+    const std::size_t end = std::min(total, start + q.pairsPerBatch());
+    for (std::size_t k = start; k < end; ++k) {
+      pairs.push_back({first + k / events_, k % events_});
+    }
+    sample(pairs);
+    for (std::size_t s = 0; s < pairs.size(); ++s) {
+      const std::size_t i = pairs[s].event;
+      const double* logF = logF_.data() + s * perCell;
+      double peak = -std::numeric_limits<double>::infinity();
+      for (std::size_t p = 0; p < perCell; ++p) peak = std::max(peak, logF[p]);
+      if (std::isfinite(peak) && peak > shifts_[i]) {
+        // Keep exp(logF - shift) finite and away from underflow: rescale
+        // what this event has summed already.
+        const double factor = std::exp(shifts_[i] - peak);
+        for (Cell& cell : cells_) {
+          cell.kronrod[i] *= factor;
+          cell.error[i] *= factor;
+        }
+        shifts_[i] = peak;
+      }
+      if (shifts_[i] == -std::numeric_limits<double>::infinity()) continue;
+      double kronrod = 0.0, gauss = 0.0;
+      for (std::size_t p = 0; p < perCell; ++p) {
+        const double f = std::exp(logF[p] - shifts_[i]);
+        kronrod += kronrodWeights_[p] * f;
+        gauss += gaussWeights_[p] * f;
+      }
+      Cell& cell = cells_[pairs[s].cell];
+      const double volume = halfVolume(cell.lower, cell.upper);
+      cell.kronrod[i] = volume * kronrod;
+      cell.error[i] = volume * std::abs(kronrod - gauss);
+    }
+  }
+}
+
+void EventQuadratureRun::logIntegrals(
+    const double* x, const std::vector<const double*>& observables,
+    const std::vector<std::size_t>& strides, std::size_t events, double* out) {
+  const EventQuadrature& q = *quadrature_;
+  std::copy(x, x + x_.size(), x_.begin());
+  events_ = events;
+  conditions_.resize(q.conditions * events);
+  for (std::size_t k = 0; k < q.conditions; ++k) {
+    for (std::size_t i = 0; i < events; ++i) {
+      conditions_[k * events + i] = observables[k][i * strides[k]];
+    }
+  }
+  cells_.clear();
+  integrals_.assign(events, 0.0);
+  if (events == 0) return;
+  shifts_.assign(events, -std::numeric_limits<double>::infinity());
+  const std::size_t dims = q.dimensions();
+  gridCells(q.lower, q.upper, eventInitialSplits(dims), cells_);
+  for (Cell& cell : cells_) {
+    cell.kronrod.assign(events, 0.0);
+    cell.error.assign(events, 0.0);
+  }
+  estimate(0);
+
+  std::vector<double> errors(events);
+  std::vector<double> scores;
+  std::vector<std::size_t> order;
+  for (;;) {
+    std::fill(integrals_.begin(), integrals_.end(), 0.0);
+    std::fill(errors.begin(), errors.end(), 0.0);
+    for (const Cell& cell : cells_) {
+      for (std::size_t i = 0; i < events; ++i) {
+        integrals_[i] += cell.kronrod[i];
+        errors[i] += cell.error[i];
+      }
+    }
+    // An event is served when its error estimate is within the tolerance;
+    // one whose integral vanishes or is not finite cannot be served by
+    // finer cells and is left as it is.
+    std::vector<std::size_t> unserved;
+    double worst = 0.0;
+    for (std::size_t i = 0; i < events; ++i) {
+      const double total = integrals_[i];
+      if (!std::isfinite(total) || !std::isfinite(errors[i]) || total <= 0) {
+        continue;
+      }
+      if (errors[i] > kRelativeTolerance * total) {
+        unserved.push_back(i);
+        worst = std::max(worst, errors[i] / total);
+      }
+    }
+    if (unserved.empty()) break;
+    const std::size_t room = eventMaximumCells(dims) -
+                             std::min(cells_.size(), eventMaximumCells(dims));
+    if (room == 0) {
+      if (!warned_) {
+        warned_ = true;
+        HS3_LOG(kWarning, "graph")
+            << "a per-event integral stopped at " << cells_.size()
+            << " cells with an estimated relative error of " << worst
+            << " for its worst event";
+      }
+      break;
+    }
+    // A cell's score is the largest share of an unserved event's integral
+    // that its error estimate makes up; the worst cells are halved.
+    scores.assign(cells_.size(), 0.0);
+    for (std::size_t c = 0; c < cells_.size(); ++c) {
+      for (std::size_t i : unserved) {
+        scores[c] = std::max(scores[c], cells_[c].error[i] / integrals_[i]);
+      }
+    }
+    order.resize(cells_.size());
+    std::iota(order.begin(), order.end(), 0);
+    const std::size_t parents =
+        std::min({eventParentsPerStep(dims), room, cells_.size()});
+    std::partial_sort(
+        order.begin(), order.begin() + parents, order.end(),
+        [&](std::size_t a, std::size_t b) { return scores[a] > scores[b]; });
+    order.resize(parents);
+    std::sort(order.begin(), order.end());
+    std::vector<Cell> halves;
+    for (std::size_t index : order) {
+      const Cell& parent = cells_[index];
+      const std::size_t axis = splitAxis(parent, q.lower, q.upper);
+      Cell low, high;
+      low.lower = high.lower = parent.lower;
+      low.upper = high.upper = parent.upper;
+      const double mid = 0.5 * (parent.lower[axis] + parent.upper[axis]);
+      low.upper[axis] = mid;
+      high.lower[axis] = mid;
+      low.kronrod.assign(events, 0.0);
+      low.error.assign(events, 0.0);
+      high.kronrod = low.kronrod;
+      high.error = low.error;
+      halves.push_back(std::move(low));
+      halves.push_back(std::move(high));
+    }
+    for (std::size_t k = order.size(); k-- > 0;) {
+      cells_.erase(cells_.begin() + order[k]);
+    }
+    const std::size_t first = cells_.size();
+    for (Cell& half : halves) cells_.push_back(std::move(half));
+    estimate(first);
+  }
+  for (std::size_t i = 0; i < events; ++i) {
+    out[i] = shifts_[i] + std::log(integrals_[i]);
+  }
+}
+
+void EventQuadratureRun::addGradient(const double* seeds, double* grad) {
+  const EventQuadrature& q = *quadrature_;
+  const std::size_t perCell = q.pointsPerCell();
+  const bool scalar = q.integrand.length(q.logF) == 1;
+  std::vector<double> pointSeeds(scalar ? 1 : q.batchLength());
+  // d log I_i = sum over the points of event i of w f dlogF / I_i, with
+  // I_i and f both scaled by exp(-shift_i). Events without a seed or
+  // without a finite positive integral are skipped.
+  std::vector<Pair> pairs;
+  auto flush = [&]() {
+    if (pairs.empty()) return;
+    sample(pairs);
+    std::fill(pointSeeds.begin(), pointSeeds.end(), 0.0);
+    for (std::size_t s = 0; s < pairs.size(); ++s) {
+      const std::size_t i = pairs[s].event;
+      const double factor =
+          seeds[i] / integrals_[i] *
+          halfVolume(cells_[pairs[s].cell].lower, cells_[pairs[s].cell].upper);
+      for (std::size_t p = 0; p < perCell; ++p) {
+        pointSeeds[scalar ? 0 : s * perCell + p] +=
+            factor * kronrodWeights_[p] *
+            std::exp(logF_[s * perCell + p] - shifts_[i]);
+      }
+    }
+    tape_.gradient(q.logF, pointSeeds.data(), grad);
+    pairs.clear();
+  };
+  for (std::size_t c = 0; c < cells_.size(); ++c) {
+    for (std::size_t i = 0; i < events_; ++i) {
+      if (seeds[i] == 0 || !std::isfinite(integrals_[i]) ||
+          integrals_[i] <= 0) {
+        continue;
+      }
+      pairs.push_back({c, i});
+      if (pairs.size() == q.pairsPerBatch()) flush();
+    }
+  }
+  flush();
 }
 
 }  // namespace hs3::graph

@@ -74,6 +74,7 @@ const std::vector<DistributionKind>& distributionKinds() {
       {"landau_dist", landauLogDensity, landauLogIntegral, nullptr, false},
       {"fft_convolution_dist", nullptr, nullptr, fftConvolution, false},
       {"fft_conv_pdf", nullptr, nullptr, fftConvolution, false},
+      {"projected_dist", nullptr, nullptr, projection, false},
       {"weighted_sum_dist", nullptr, nullptr, weightedSumDist, false},
       {"rate_density_dist", nullptr, nullptr, rateDensity, false},
       {"bincounts_extended_dist", nullptr, nullptr, bincountsExtended, false},
