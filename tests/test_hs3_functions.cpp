@@ -200,15 +200,16 @@ TEST_CASE("spline rebuilds TSpline3 and TSpline5 with their extrapolation",
   CHECK(three.set("x", 4).value() == Approx(-3.0).epsilon(1e-12));
   CHECK(two.set("x", 3).value() == Approx(7.0).epsilon(1e-12));
 
-  // logx and logy: exp(CubicSpline(log x0, log y0)(log x)), slope by the
-  // chain rule from scipy's derivative.
+  // logx and logy as RooSpline evaluates them: exp(CubicSpline(log x0,
+  // log y0)(exp x)), slope by the chain rule from scipy's derivative.
   FunctionProbe logs(kSplines, "logs");
+  CHECK(logs.set("x", 0.3).value() ==
+        Approx(47.900324091050514).epsilon(1e-11));
+  CHECK(logs.derivative("x") == Approx(77.168466867399).epsilon(1e-10));
+  CHECK(logs.set("x", 0.9).value() == Approx(67.27712199257122).epsilon(1e-11));
+  CHECK(logs.derivative("x") == Approx(-164.4589575533231).epsilon(1e-10));
   CHECK(logs.set("x", 1.5).value() ==
-        Approx(14.050145543041955).epsilon(1e-11));
-  CHECK(logs.derivative("x") == Approx(10.351535903198107).epsilon(1e-10));
-  CHECK(logs.set("x", 3).value() == Approx(34.72893467588003).epsilon(1e-11));
-  CHECK(logs.set("x", 10).value() == Approx(75.80194657340994).epsilon(1e-11));
-  CHECK(logs.derivative("x") == Approx(-4.047964985628446).epsilon(1e-10));
+        Approx(0.0010274013663491709).epsilon(1e-9));
 }
 
 TEST_CASE("weighted_sum and the bin volumes of a histogram",
@@ -658,6 +659,19 @@ TEST_CASE("bad input to these types names its JSON path", "[hs3][functions]") {
                           tail,
                       "i");
     CHECK(e.code() == hs3::ErrorCode::kUnknownName);
+    CHECK(e.path() == "functions[1].domain");
+  }
+  SECTION("an integral from above its variable's range") {
+    const hs3::Error e =
+        functionError(head + R"({"name": "p", "type": "polynomial", "x": "x",
+        "coefficients": [1, 2]}, {"name": "i", "type": "integral",
+        "integrand": "p", "variables": ["x"], "domain": "part"}],
+        "domains": [{"name": "default_domain", "type": "product_domain",
+          "axes": [{"name": "x", "min": -5, "max": 5}]},
+          {"name": "part", "type": "product_domain",
+          "axes": [{"name": "x", "min": 6}]}]})",
+                      "i");
+    CHECK(e.code() == hs3::ErrorCode::kInvalidValue);
     CHECK(e.path() == "functions[1].domain");
   }
   SECTION("a bin volume of something that is no histogram") {

@@ -373,6 +373,34 @@ TEST_CASE("decay_dist with Gaussian, delta and mixed resolution models",
   }
 }
 
+TEST_CASE("decay_dist gives each bin its share of the range of t",
+          "[hs3][types]") {
+  // An exponential of lifetime tau = 1.3 convolved with N(0.2, 0.4) is
+  // scipy.stats.exponnorm(K = tau / sigma, loc = 0.2, scale = 0.4); counted
+  // in the bins [-1, 0, 1, 2, 6] with rate 40, nu_b = 40 (F(b_hi) -
+  // F(b_lo)) / (F(6) - F(-1)), and -ln L = -sum poisson.logpmf(n_b, nu_b).
+  const std::string text = R"({"metadata": {"hs3_version": "0.2"},
+    "distributions": [
+      {"name": "res", "type": "gauss_resolution_model", "x": "t",
+       "mean": 0.2, "sigma": "sigma"},
+      {"name": "decay", "type": "decay_dist", "t": "t", "tau": "tau",
+       "resolutionModel": "res", "decayType": 0},
+      {"name": "model", "type": "bincounts_extended_dist", "rate": "nu",
+       "dist": "decay"}],
+    "data": [{"name": "obs", "type": "binned", "axes": [{"name": "t",
+      "edges": [-1, 0, 1, 2, 6]}], "contents": [3, 15, 11, 9]}],
+    "parameter_points": [{"name": "default_values", "parameters": [
+      {"name": "tau", "value": 1.3}, {"name": "sigma", "value": 0.4},
+      {"name": "nu", "value": 40}]}]})";
+  hs3::LoadOptions options;
+  options.distribution = "model";
+  options.data = "obs";
+  const auto model = hs3::parseModel(text, {}, options);
+  const std::vector<double> x = model->initialValues();
+  CHECK(nll(model, x) == Approx(8.230373192010651).epsilon(kClosedForm));
+  CHECK(worstGradientError(model, x) < 1e-6);
+}
+
 TEST_CASE("bad input to the new types names its JSON path", "[hs3][types]") {
   const std::string data = "[0.5]";
   SECTION("a decayType outside 0, 1, 2") {
@@ -391,6 +419,25 @@ TEST_CASE("bad input to the new types names its JSON path", "[hs3][types]") {
         "x", 1, 4, data, R"("unused": 0)"));
     CHECK(e.code() == hs3::ErrorCode::kShapeMismatch);
     CHECK(e.path() == "distributions[0].exponents");
+  }
+  SECTION("a power not integrable over a range that holds 0") {
+    // The integral of x^-2 over [-1, 2] diverges at 0.
+    const hs3::Error e = errorOf(document(
+        R"({"name": "pdf", "type": "power_sum_dist", "x": "x",
+            "coefficients": [1.0], "exponents": [-2.0]})",
+        "x", -1, 2, data, R"("unused": 0)"));
+    CHECK(e.code() == hs3::ErrorCode::kInvalidValue);
+    CHECK(e.path() == "distributions[0].exponents");
+  }
+  SECTION("a delta decay on a range outside its support") {
+    // exp(-t/tau) for t >= 0 puts nothing on [-3, -1].
+    const hs3::Error e = errorOf(document(
+        R"({"name": "pdf", "type": "decay_dist", "t": "t", "tau": 1.5,
+            "resolutionModel": "truth", "decayType": 0},
+           {"name": "truth", "type": "delta_resolution_model", "x": "t"})",
+        "t", -3, -1, "[-2]", R"("unused": 0)"));
+    CHECK(e.code() == hs3::ErrorCode::kInvalidValue);
+    CHECK(e.path() == "distributions[0].decayType");
   }
   SECTION("a missing key") {
     const hs3::Error e = errorOf(document(

@@ -43,6 +43,10 @@ struct ModelOptions {
   std::string measurement;
   Interpolation normsys = Interpolation::kCode4;
   Interpolation histosys = Interpolation::kCode4p;
+  // ROOT's HistFactory clamps each sample's interpolated histogram at zero
+  // (PiecewiseInterpolation's positiveDefinite); pyhf lets it go negative.
+  // Set for HS3 files, whose numbers are ROOT's.
+  bool clampNegativeSamples = false;
 };
 
 enum class ConstraintKind { kNone, kGaussian, kPoisson };

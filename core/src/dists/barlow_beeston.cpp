@@ -28,6 +28,16 @@ NodeId barlowBeestonLiteLogDensity(Call& call) {
               "has " + std::to_string(tau.size()) + " entries for " +
                   std::to_string(gamma.size()) + " in 'x'");
   }
+  // A bin without Monte Carlo events has no statistical uncertainty to
+  // constrain (HistFactory leaves such bins out), and the Poisson term of
+  // zero expected events is not defined.
+  for (const graph::Ref& r : call.field("expected").items) {
+    if (r.isNumber() && !(r.number > 0)) {
+      call.fail(ErrorCode::kInvalidValue, "expected",
+                "the expected counts must be positive, not " +
+                    std::to_string(r.number));
+    }
+  }
   NodeId total = p.constant(0.0);
   for (std::size_t i = 0; i < gamma.size(); ++i) {
     const NodeId mean = p.apply(Op::kMul, {gamma[i], tau[i]});

@@ -114,11 +114,11 @@ LogPdf product(Call& call) {
       const std::size_t i = members.front();
       const LogPdf f = b.logPdf(factors[i], call.context(), where);
       if (observables[i].empty()) {
-        out.once = add(p, out.once, f.perEvent);
+        out.once.emplace(factors[i], f.perEvent);
       } else {
         out.perEvent = add(p, out.perEvent, f.perEvent);
       }
-      out.once = add(p, out.once, f.once);
+      out.once.insert(f.once.begin(), f.once.end());
       if (f.expected != graph::kNoNode) {
         out.expected = out.expected == graph::kNoNode
                            ? f.expected

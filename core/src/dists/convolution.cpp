@@ -48,6 +48,12 @@ Eigen::FFT<double>& fftEngine() {
 // The n/2 + 1 non-redundant coefficients of the transform of a real vector.
 void transform(const double* x, std::size_t n, Spectrum& out) {
   out.resize(n / 2 + 1);
+  // kissfft's real transform reads past a vector of one (a one-bin cache
+  // without buffer), whose transform is itself.
+  if (n == 1) {
+    out[0] = x[0];
+    return;
+  }
   fftEngine().fwd(out.data(), x, static_cast<Eigen::Index>(n));
 }
 
@@ -56,6 +62,10 @@ void transform(const double* x, std::size_t n, Spectrum& out) {
 void inverseTransform(const Spectrum& spectrum, std::size_t n,
                       std::vector<double>& out) {
   out.resize(n);
+  if (n == 1) {
+    out[0] = spectrum[0].real();
+    return;
+  }
   fftEngine().inv(out.data(), spectrum.data(), static_cast<Eigen::Index>(n));
 }
 
@@ -171,6 +181,11 @@ namespace {
 constexpr std::size_t kDefaultCacheBins = 930;
 // The variable's number of bins when nothing sets it (RooRealVar's).
 constexpr std::size_t kDefaultBins = 100;
+// The most samples a convolution takes, buffer included: each density is
+// evaluated at every one with all its intermediate values kept, so a
+// million samples already take hundreds of megabytes (ROOT's default is
+// 1024).
+constexpr std::size_t kMaxSamples = std::size_t{1} << 20;
 
 const graph::Axis* findAxis(const graph::Document& doc,
                             const std::string& domain,
@@ -292,6 +307,15 @@ LogPdf fftConvolution(Call& call) {
   const auto buffer = static_cast<std::size_t>(
       static_cast<double>(bins) * bufferFraction / 2 + 0.5);
   const std::size_t samples = bins + 2 * buffer;
+  if (samples > kMaxSamples) {
+    call.fail(ErrorCode::kLimitExceeded, "conv_var",
+              "the sampling of '" + variable + "' has " +
+                  std::to_string(samples) +
+                  " points with its buffer, more than the " +
+                  std::to_string(kMaxSamples) +
+                  " supported; give it fewer bins (its 'cache' or "
+                  "default_domain axis)");
+  }
   const double width = cache.width();
   const double scanLo = cache.lo - static_cast<double>(buffer) * width;
   const double scanHi = cache.hi + static_cast<double>(buffer) * width;

@@ -32,7 +32,8 @@
 // by their sum; with N-1 the last is 1 minus the others).
 //
 // The density this builder returns is already normalised over t, so the
-// integral it reports for t is 1.
+// integral it reports over t's whole range is 1, and over a part of it the
+// share of each component there.
 
 #include <algorithm>
 #include <cmath>
@@ -304,49 +305,55 @@ NodeId logDeltaDecayIntegral(graph::Program& p, NodeId tau, Range range,
 
 }  // namespace
 
-NodeId decayLogDensity(Call& call) {
-  graph::Program& p = call.program();
-  const Basis basis = basisOf(call);
-  const NodeId t = call.node("t");
-  const NodeId tau = call.node("tau");
-  const Range range = timeRange(call);
-  std::vector<Component> components;
+namespace {
+
+// The Gaussian and delta models of the resolution model of a decay, with
+// their weights.
+std::vector<Component> componentsOf(Call& call) {
   const graph::Ref& model = call.ref("resolutionModel");
   if (model.isNumber()) {
     call.fail(ErrorCode::kSchema, "resolutionModel",
               "must name a resolution model");
   }
+  std::vector<Component> components;
   expand(call, findModel(call, model.name, call.field("resolutionModel").path),
          graph::kNoNode, 0, components);
+  return components;
+}
 
-  std::vector<NodeId> logPdfs;
+// A delta model puts nothing outside the basis' support, so that support
+// must meet the range of t.
+void requireSupport(Call& call, Basis basis, Range range,
+                    const std::vector<Component>& components) {
+  const bool empty = (basis == Basis::kSingleSided && range.hi <= 0) ||
+                     (basis == Basis::kFlipped && range.lo >= 0);
   for (const Component& c : components) {
-    NodeId logConvolution, logIntegral;
-    if (c.model == Model::kGaussian) {
-      Call inner(call.builder(), *c.spec, call.context());
-      const Shape shape{tau, inner.node("mean"), inner.node("sigma")};
-      logConvolution = logGaussianDecay(p, shape, t, basis);
-      logIntegral = logGaussianDecayIntegral(p, shape, range, basis);
-    } else {
-      logConvolution = logDeltaDecay(p, tau, t, basis);
-      logIntegral = logDeltaDecayIntegral(p, tau, range, basis);
-    }
-    logPdfs.push_back(p.apply(Op::kSub, {logConvolution, logIntegral}));
+    if (!empty || c.model != Model::kDelta) continue;
+    call.fail(ErrorCode::kInvalidValue, "decayType",
+              "the range of '" + call.variable("t") + "' [" +
+                  std::to_string(range.lo) + ", " + std::to_string(range.hi) +
+                  "] lies outside the support of this decay type, where "
+                  "the density without resolution is zero");
   }
+}
+
+// log sum_i w_i exp(l_i), around the largest l_i; the weights may be
+// negative during a fit, so they stay outside the logs. Where every term
+// is zero, so is the sum.
+NodeId logWeightedSum(graph::Program& p,
+                      const std::vector<Component>& components,
+                      const std::vector<NodeId>& logs) {
   if (components.size() == 1 && components.front().weight == graph::kNoNode) {
-    return logPdfs.front();
+    return logs.front();
   }
-  // sum_i w_i exp(l_i) around the largest l_i; the weights may be negative
-  // during a fit, so they stay outside the logs. Where every component is
-  // zero, so is the mixture.
-  NodeId top = logPdfs.front();
-  for (std::size_t i = 1; i < logPdfs.size(); ++i) {
-    top = p.apply(Op::kMax, {top, logPdfs[i]});
+  NodeId top = logs.front();
+  for (std::size_t i = 1; i < logs.size(); ++i) {
+    top = p.apply(Op::kMax, {top, logs[i]});
   }
   NodeId sum = p.constant(0.0);
-  for (std::size_t i = 0; i < logPdfs.size(); ++i) {
+  for (std::size_t i = 0; i < logs.size(); ++i) {
     const NodeId scaled =
-        p.apply(Op::kExp, {p.apply(Op::kSub, {logPdfs[i], top})});
+        p.apply(Op::kExp, {p.apply(Op::kSub, {logs[i], top})});
     sum = p.apply(Op::kAdd, {sum, times(p, components[i].weight, scaled)});
   }
   return p.apply(
@@ -355,9 +362,70 @@ NodeId decayLogDensity(Call& call) {
        p.apply(Op::kAdd, {top, p.apply(Op::kLog, {sum})}), p.constant(-kInf)});
 }
 
-NodeId decayLogIntegral(Call& call, const std::string& var, Range) {
+// log of the integral of one component's convolution over `range`.
+NodeId logComponentIntegral(Call& call, const Component& c, NodeId tau,
+                            Range range, Basis basis) {
+  graph::Program& p = call.program();
+  if (c.model == Model::kGaussian) {
+    Call inner(call.builder(), *c.spec, call.context());
+    const Shape shape{tau, inner.node("mean"), inner.node("sigma")};
+    return logGaussianDecayIntegral(p, shape, range, basis);
+  }
+  return logDeltaDecayIntegral(p, tau, range, basis);
+}
+
+}  // namespace
+
+NodeId decayLogDensity(Call& call) {
+  graph::Program& p = call.program();
+  const Basis basis = basisOf(call);
+  const NodeId t = call.node("t");
+  const NodeId tau = call.node("tau");
+  const Range range = timeRange(call);
+  const std::vector<Component> components = componentsOf(call);
+  requireSupport(call, basis, range, components);
+  std::vector<NodeId> logPdfs;
+  for (const Component& c : components) {
+    NodeId logConvolution;
+    if (c.model == Model::kGaussian) {
+      Call inner(call.builder(), *c.spec, call.context());
+      const Shape shape{tau, inner.node("mean"), inner.node("sigma")};
+      logConvolution = logGaussianDecay(p, shape, t, basis);
+    } else {
+      logConvolution = logDeltaDecay(p, tau, t, basis);
+    }
+    const NodeId logIntegral = logComponentIntegral(call, c, tau, range, basis);
+    logPdfs.push_back(p.apply(Op::kSub, {logConvolution, logIntegral}));
+  }
+  // A lifetime or resolution that is not positive gives no density at all,
+  // not a mixture of the components that remain defined.
+  NodeId logPdf =
+      requirePositive(call, logWeightedSum(p, components, logPdfs), {"tau"});
+  for (const Component& c : components) {
+    if (c.model != Model::kGaussian) continue;
+    Call inner(call.builder(), *c.spec, call.context());
+    logPdf = requirePositive(inner, logPdf, {"sigma"});
+  }
+  return logPdf;
+}
+
+// The density is normalised over the range of t, so its integral over a
+// part of that range is the weighted sum of each component's share.
+NodeId decayLogIntegral(Call& call, const std::string& var, Range range) {
   if (var != call.variable("t")) return graph::kNoNode;
-  return call.program().constant(0.0);
+  graph::Program& p = call.program();
+  const Range whole = timeRange(call);
+  if (range.lo == whole.lo && range.hi == whole.hi) return p.constant(0.0);
+  const Basis basis = basisOf(call);
+  const NodeId tau = call.node("tau");
+  const std::vector<Component> components = componentsOf(call);
+  std::vector<NodeId> logShares;
+  for (const Component& c : components) {
+    logShares.push_back(
+        p.apply(Op::kSub, {logComponentIntegral(call, c, tau, range, basis),
+                           logComponentIntegral(call, c, tau, whole, basis)}));
+  }
+  return logWeightedSum(p, components, logShares);
 }
 
 }  // namespace hs3::dists

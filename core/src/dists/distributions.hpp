@@ -11,6 +11,11 @@ using graph::LogPdf;
 using graph::NodeId;
 using graph::Range;
 
+// positive.cpp: `logDensity`, or log 0 where a parameter behind one of
+// `keys` is not positive; a literal that is not positive is an error.
+NodeId requirePositive(Call& call, NodeId logDensity,
+                       std::initializer_list<const char*> keys);
+
 // gaussian.cpp
 NodeId gaussianLogDensity(Call& call);
 NodeId gaussianLogIntegral(Call& call, const std::string& var, Range range);

@@ -226,7 +226,7 @@ NodeId standardised(Call& call, NodeId x) {
 NodeId landauLogDensity(Call& call) {
   graph::Program& p = call.program();
   const NodeId z = standardised(call, call.node("x"));
-  return p.apply(Op::kLogLandau, {z});
+  return requirePositive(call, p.apply(Op::kLogLandau, {z}), {"sigma"});
 }
 
 // ROOT integrates RooLandau in closed form over x only.

@@ -60,7 +60,9 @@ NodeId generalizedNormalLogDensity(Call& call) {
   const NodeId distance = p.apply(
       Op::kAbs, {p.apply(Op::kSub, {call.node("x"), call.node("mean")})});
   const NodeId scaled = p.apply(Op::kDiv, {distance, call.node("alpha")});
-  return p.apply(Op::kNeg, {p.apply(Op::kPow, {scaled, call.node("beta")})});
+  return requirePositive(
+      call, p.apply(Op::kNeg, {p.apply(Op::kPow, {scaled, call.node("beta")})}),
+      {"alpha", "beta"});
 }
 
 // Over the whole line of x, or of the mean (the density is symmetric in
@@ -91,7 +93,9 @@ NodeId bifurcatedGaussianLogDensity(Call& call) {
       p.apply(Op::kSelect, {p.apply(Op::kLess, {d, p.constant(0.0)}),
                             call.node("sigmaL"), call.node("sigmaR")});
   const NodeId z = p.apply(Op::kDiv, {d, sigma});
-  return p.apply(Op::kMul, {p.constant(-0.5), p.apply(Op::kMul, {z, z})});
+  return requirePositive(
+      call, p.apply(Op::kMul, {p.constant(-0.5), p.apply(Op::kMul, {z, z})}),
+      {"sigmaL", "sigmaR"});
 }
 
 // Each half is a normal integral of its own width over the part of [lo, hi]
@@ -148,8 +152,11 @@ NodeId gammaLogDensity(Call& call) {
                {p.apply(Op::kSub, {call.node("gamma"), p.constant(1.0)}),
                 p.apply(Op::kLog, {d})}),
        p.apply(Op::kDiv, {d, call.node("beta")})});
-  return p.apply(Op::kSelect, {p.apply(Op::kGreater, {d, p.constant(0.0)}),
-                               inside, p.constant(-kInf)});
+  return requirePositive(
+      call,
+      p.apply(Op::kSelect, {p.apply(Op::kGreater, {d, p.constant(0.0)}), inside,
+                            p.constant(-kInf)}),
+      {"gamma", "beta"});
 }
 
 // Over the whole line of x or of mu: Gamma(gamma) beta^gamma.
@@ -206,6 +213,11 @@ NodeId relativisticBreitWignerLogDensity(Call& call) {
     if (!channel.keys.count("Gamma")) {
       failAt(call, channel, ErrorCode::kSchema,
              "a channel needs 'Gamma', its partial width");
+    }
+    const graph::Ref& gamma = channel.keys.at("Gamma");
+    if (gamma.isNumber() && !(gamma.number >= 0)) {
+      failAt(call, channel, ErrorCode::kInvalidValue,
+             "a channel's partial width 'Gamma' must not be negative");
     }
     const NodeId partial = recordValue(call, channel, "Gamma", 0.0);
     const NodeId m1 = recordValue(call, channel, "m1", 0.0);

@@ -26,6 +26,10 @@ struct PowerTerms {
 
 PowerTerms powerTerms(Call& call) {
   PowerTerms terms{call.nodes("coefficients"), call.nodes("exponents")};
+  if (terms.coefficients.empty()) {
+    call.fail(ErrorCode::kShapeMismatch, "coefficients",
+              "is empty; a power sum needs at least one term");
+  }
   if (terms.exponents.size() != terms.coefficients.size()) {
     call.fail(ErrorCode::kShapeMismatch, "exponents",
               "has " + std::to_string(terms.exponents.size()) +
@@ -122,6 +126,13 @@ NodeId powerSumLogIntegral(Call& call, const std::string& var, Range range) {
     NodeId integral;
     if (exponents[i].isNumber()) {
       const double s = exponents[i].number + 1.0;
+      if (s <= 0 && range.lo <= 0 && range.hi >= 0) {
+        call.fail(ErrorCode::kInvalidValue, "exponents",
+                  "x^" + std::to_string(exponents[i].number) +
+                      " is not integrable over a range of x that holds 0 [" +
+                      std::to_string(range.lo) + ", " +
+                      std::to_string(range.hi) + "]");
+      }
       const double value =
           s == 0 ? std::log(std::abs(range.hi)) - std::log(std::abs(range.lo))
                  : (std::pow(range.hi, s) - std::pow(range.lo, s)) / s;
@@ -186,12 +197,14 @@ NodeId expPolynomialLogIntegral(Call& call, const std::string& var,
 NodeId ggZZBackgroundLogDensity(Call& call) {
   graph::Program& p = call.program();
   const NodeId m = call.node("m4l");
-  return p.apply(
-      Op::kSub,
-      {p.apply(Op::kAdd,
-               {p.apply(Op::kLog, {call.node("a1")}),
-                p.apply(Op::kMul, {call.node("a2"), p.apply(Op::kLog, {m})})}),
-       p.apply(Op::kMul, {call.node("a3"), m})});
+  return requirePositive(
+      call,
+      p.apply(Op::kSub,
+              {p.apply(Op::kAdd, {p.apply(Op::kLog, {call.node("a1")}),
+                                  p.apply(Op::kMul, {call.node("a2"),
+                                                     p.apply(Op::kLog, {m})})}),
+               p.apply(Op::kMul, {call.node("a3"), m})}),
+      {"a1"});
 }
 
 // a1 (m + a2)^a3 exp(-a4 m), pyhs3's CMS::qqZZ_background_dist.
@@ -199,12 +212,15 @@ NodeId qqZZBackgroundLogDensity(Call& call) {
   graph::Program& p = call.program();
   const NodeId m = call.node("m4l");
   const NodeId shifted = p.apply(Op::kAdd, {m, call.node("a2")});
-  return p.apply(
-      Op::kSub,
-      {p.apply(Op::kAdd, {p.apply(Op::kLog, {call.node("a1")}),
-                          p.apply(Op::kMul, {call.node("a3"),
-                                             p.apply(Op::kLog, {shifted})})}),
-       p.apply(Op::kMul, {call.node("a4"), m})});
+  return requirePositive(
+      call,
+      p.apply(Op::kSub,
+              {p.apply(Op::kAdd,
+                       {p.apply(Op::kLog, {call.node("a1")}),
+                        p.apply(Op::kMul, {call.node("a3"),
+                                           p.apply(Op::kLog, {shifted})})}),
+               p.apply(Op::kMul, {call.node("a4"), m})}),
+      {"a1"});
 }
 
 }  // namespace hs3::dists

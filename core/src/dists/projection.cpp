@@ -149,7 +149,10 @@ LogPdf projection(Call& call) {
   Builder& b = call.builder();
   graph::Program& p = call.program();
   const graph::Ref& inputRef = call.ref("input_pdf");
-  if (inputRef.isNumber() || !b.findDistribution(inputRef.name)) {
+  if (inputRef.isNumber()) {
+    call.fail(ErrorCode::kSchema, "input_pdf", "must name a distribution");
+  }
+  if (!b.findDistribution(inputRef.name)) {
     call.fail(ErrorCode::kUnknownName, "input_pdf",
               "no distribution named '" + inputRef.name + "'");
   }

@@ -12,6 +12,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "funcs/functions.hpp"
 #include "funcs/integration.hpp"
@@ -70,7 +71,14 @@ std::string strayObservable(Builder& builder, const std::string& target,
 // parts, which RooFit would not).
 NodeId rawLogDensity(Builder& builder, Context& context,
                      const std::string& name, const std::string& where) {
-  const graph::ObjectSpec& spec = *builder.findDistribution(name);
+  const graph::ObjectSpec* found = builder.findDistribution(name);
+  if (!found) {
+    throw Error(ErrorCode::kUnknownName, where,
+                name.empty() ? "a factor of a product integrated here is a "
+                               "number, not a distribution"
+                             : "no distribution named '" + name + "'");
+  }
+  const graph::ObjectSpec& spec = *found;
   if (spec.type != "product_dist") {
     return builder.unnormalisedLogDensity(name, context, where);
   }
@@ -245,6 +253,16 @@ NodeId derivative(Call& call) {
   if (!(h > 0) || !std::isfinite(h)) {
     call.fail(ErrorCode::kInvalidValue, "eps", "must be a positive step");
   }
+  // The differences are divided by 3 h^order and taken up to 2h away.
+  const double divisor = 3 * std::pow(h, order);
+  if (!(divisor > 0) || !std::isfinite(divisor) || !std::isfinite(2 * h)) {
+    std::ostringstream step;
+    step << h;
+    call.fail(ErrorCode::kInvalidValue, "eps",
+              "a step of " + step.str() +
+                  " underflows or overflows a finite difference of order " +
+                  std::to_string(static_cast<int>(order)));
+  }
   ShiftedFunction f(call, function, variable,
                     call.has("normalization") ? names(call, "normalization")
                                               : std::vector<std::string>{});
@@ -363,11 +381,18 @@ NodeId integral(Call& call) {
       if (axis.min) r.lo = *axis.min;
       if (axis.max) r.hi = *axis.max;
     }
-    if (!std::isfinite(r.lo) || !std::isfinite(r.hi)) {
+    if (!std::isfinite(r.hi - r.lo)) {
       call.fail(ErrorCode::kInvalidValue, "variables",
                 "'" + v +
-                    "' has no finite range to integrate over; give it one "
-                    "in the default_domain");
+                    "' has no finite range to integrate over (or one wider "
+                    "than the largest double); give it one in the "
+                    "default_domain");
+    }
+    if (!(r.lo < r.hi)) {
+      call.fail(ErrorCode::kInvalidValue, domain ? "domain" : "variables",
+                "the range of '" + v + "' to integrate over, [" +
+                    std::to_string(r.lo) + ", " + std::to_string(r.hi) +
+                    "], is empty or reversed");
     }
     box.ranges[v] = r;
     whole.ranges[v] = full[v];

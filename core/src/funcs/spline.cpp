@@ -10,16 +10,17 @@
 // cubic continues its last piece while the quintic continues as the
 // quadratic that its value, slope and curvature at the last knot define.
 //
-// With logx the knots are log(x0) and the spline is evaluated at log(x).
-// ROOT takes the logarithm of the knots too but evaluates at exp(x), which
-// puts the two on different scales; this follows the stated meaning of
-// logx rather than that evaluation.
+// With logx the knots are log(x0), and the spline is evaluated at exp(x),
+// as RooSpline::evaluate does. The stated meaning of logx would evaluate at
+// log(x); the two scales differ, but a published model's numbers are
+// ROOT's, so ROOT's evaluation is followed, with a warning.
 
 #include <Eigen/Sparse>
 #include <array>
 #include <cmath>
 
 #include "funcs/functions.hpp"
+#include "hs3/log.hpp"
 
 namespace hs3::funcs {
 
@@ -37,13 +38,22 @@ struct Piece {
 
 using Triplets = std::vector<Eigen::Triplet<double>>;
 
+// The solution, or NaNs when the system is not finite or singular (knots
+// too far apart or too close together for doubles): SparseLU's solve
+// reads out of bounds after a failed factorisation.
 std::vector<double> solveSparse(std::size_t n, const Triplets& entries,
                                 const Eigen::VectorXd& rhs) {
+  const std::vector<double> failed(n, std::nan(""));
+  for (const Eigen::Triplet<double>& t : entries) {
+    if (!std::isfinite(t.value())) return failed;
+  }
+  if (!rhs.allFinite()) return failed;
   Eigen::SparseMatrix<double> matrix(static_cast<Eigen::Index>(n),
                                      static_cast<Eigen::Index>(n));
   matrix.setFromTriplets(entries.begin(), entries.end());
   Eigen::SparseLU<Eigen::SparseMatrix<double>> lu;
   lu.compute(matrix);
+  if (lu.info() != Eigen::Success) return failed;
   const Eigen::VectorXd solution = lu.solve(rhs);
   return std::vector<double>(solution.data(), solution.data() + n);
 }
@@ -258,7 +268,12 @@ NodeId spline(Call& call) {
       v = std::log(v);
     }
   };
-  if (logX) takeLogs(x, "x0");
+  if (logX) {
+    takeLogs(x, "x0");
+    HS3_LOG(kWarning, "graph")
+        << "spline '" << call.spec().name
+        << "' has logx: evaluated, as ROOT does, at exp(x) on knots log(x0)";
+  }
   if (logY) takeLogs(y, "y0");
   for (std::size_t i = 1; i < x.size(); ++i) {
     if (!(x[i] > x[i - 1])) {
@@ -268,6 +283,16 @@ NodeId spline(Call& call) {
 
   const std::vector<Piece> pieces =
       order == 3 ? cubicPieces(x, y) : quinticPieces(x, y);
+  for (const Piece& piece : pieces) {
+    for (double c : piece.c) {
+      if (!std::isfinite(c)) {
+        call.fail(ErrorCode::kInvalidValue, "x0",
+                  "the spline through these knots is not finite in double "
+                  "precision (knots or values too far apart, or knots too "
+                  "close together)");
+      }
+    }
+  }
   // Piece i covers [edges[i], edges[i + 1]); points outside all edges use
   // the first or last piece.
   std::vector<double> edges;
@@ -275,7 +300,7 @@ NodeId spline(Call& call) {
   edges.push_back(order == 3 ? x.back() : 2 * x.back() - x[x.size() - 2]);
 
   NodeId u = call.node("x");
-  if (logX) u = p.apply(Op::kLog, {u});
+  if (logX) u = p.apply(Op::kExp, {u});
   auto lookup = [&](auto coefficient) {
     std::vector<NodeId> values;
     for (const Piece& piece : pieces) {

@@ -35,10 +35,11 @@ void checkedBox(const std::vector<std::string>& variables,
   }
   for (const std::string& v : variables) {
     const Range r = context.ranges.at(v);
-    if (!std::isfinite(r.lo) || !std::isfinite(r.hi)) {
+    if (!std::isfinite(r.hi - r.lo)) {
       throw Error(ErrorCode::kInvalidValue, where,
                   "observable '" + v +
-                      "' has an unbounded range; give its data axis or the "
+                      "' has an unbounded range (or one wider than the "
+                      "largest double); give its data axis or the "
                       "default_domain a min and max to normalise over");
     }
     lower.push_back(r.lo);
@@ -400,6 +401,7 @@ NodeId Builder::logIntegralNumeric(const std::vector<std::string>& variables,
                                    const Integrand& logIntegrand,
                                    const std::string& where) {
   auto quadrature = std::make_shared<Quadrature>();
+  quadrature->where = where;
   checkedBox(variables, {}, context, where, quadrature->lower,
              quadrature->upper);
   // The integrand reads its observables from its data vector, one slice
@@ -425,6 +427,7 @@ NodeId Builder::logIntegralsPerEvent(const std::vector<std::string>& variables,
                                      const Integrand& logIntegrand,
                                      const std::string& where) {
   auto quadrature = std::make_shared<EventQuadrature>();
+  quadrature->where = where;
   checkedBox(variables, conditions, context, where, quadrature->lower,
              quadrature->upper);
   quadrature->conditions = conditions.size();

@@ -28,7 +28,10 @@ namespace hs3::graph {
 // The normalised log density of a distribution in one context.
 struct LogPdf {
   NodeId perEvent = kNoNode;  // scalar or one value per event
-  NodeId once = kNoNode;      // terms counted once (constraint factors)
+  // Constraint factors, by the name of their distribution: a likelihood
+  // counts each once, however many channels' products list it (RooFit
+  // collects them into one set).
+  std::map<std::string, NodeId> once;
   NodeId expected = kNoNode;  // expected number of events (extended)
   // Bin-count distributions: the expected count of each bin of the paired
   // binned data, whose contents are then Poisson counts of these (perEvent

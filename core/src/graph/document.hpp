@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -122,6 +123,9 @@ struct Document {
   std::vector<DomainSpec> domains;
   std::vector<PointSpec> points;
   std::vector<AnalysisSpec> analyses;
+  // Distributions ROOT tagged BinnedLikelihood: on binned data they give
+  // Poisson counts of expected events times density times bin volume.
+  std::set<std::string> binnedLikelihood;
 };
 
 }  // namespace hs3::graph

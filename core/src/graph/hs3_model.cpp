@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <set>
 
 #include "graph/builder.hpp"
@@ -479,6 +480,7 @@ std::shared_ptr<const Model> buildHs3Model(const Document& doc,
   HistFactorySplit split = splitHistFactory(doc, settings, target);
   ModelOptions hfOptions = options;
   hfOptions.measurement.clear();
+  hfOptions.clampNegativeSamples = true;
   if (split.isPureHistFactory()) {
     return Model::build(*split.workspace, hfOptions);
   }
@@ -541,6 +543,8 @@ std::shared_ptr<const Model> buildHs3Model(const Document& doc,
     channels = histFactory->channels();
   }
   NodeId main = p.constant(0.0);
+  // The constraint factors of all pairs by name, each counted once.
+  std::map<std::string, NodeId> constraints;
   for (const auto& [distName, dataName] : split.pairs) {
     const DataSet* data = findNamed(doc.data, dataName);
     if (!data) {
@@ -602,17 +606,29 @@ std::shared_ptr<const Model> buildHs3Model(const Document& doc,
     NodeId value = p.length(lp.perEvent) == 1
                        ? p.apply(Op::kMul, {count, lp.perEvent})
                        : p.sum(p.apply(Op::kMul, {weights, lp.perEvent}));
-    if (lp.binExpected != kNoNode) {
-      if (!term.binned || p.length(lp.binExpected) != term.length) {
+    NodeId binExpected = lp.binExpected;
+    if (binExpected == kNoNode && term.binned &&
+        doc.binnedLikelihood.count(distName)) {
+      // ROOT's binned likelihood: the expected count of a bin is the
+      // density at its centre times its volume times the expected events,
+      // or the observed total when the density is not extended.
+      const NodeId total = lp.expected != kNoNode ? lp.expected : count;
+      binExpected =
+          p.apply(Op::kMul,
+                  {p.apply(Op::kMul, {total, p.apply(Op::kExp, {lp.perEvent})}),
+                   p.column(term.volumes)});
+    }
+    if (binExpected != kNoNode) {
+      if (!term.binned || p.length(binExpected) != term.length) {
         throw Error(ErrorCode::kSchema, data->path,
                     "distribution '" + distName +
                         "' gives counts per bin; it pairs with binned data "
                         "of its binning");
       }
-      value = poissonCounts(p, weights, lp.binExpected);
+      value = poissonCounts(p, weights, binExpected);
     }
-    if (lp.once != kNoNode) value = p.apply(Op::kAdd, {value, lp.once});
-    if (lp.expected != kNoNode && lp.binExpected == kNoNode) {
+    constraints.insert(lp.once.begin(), lp.once.end());
+    if (lp.expected != kNoNode && binExpected == kNoNode) {
       // Extended term without the data-only ln N! (ROOT's convention).
       value = p.apply(
           Op::kSub,
@@ -627,27 +643,40 @@ std::shared_ptr<const Model> buildHs3Model(const Document& doc,
     channels.push_back({distName, term.length, term.offset, {dataName}});
     general->terms.push_back(std::move(term));
   }
+  for (const auto& [name, node] : constraints) {
+    main = p.apply(Op::kAdd, {main, node});
+  }
   if (histFactory) {
     auto embedded = std::make_shared<EmbeddedHistFactory>();
     embedded->model = histFactory;
     embedded->mainOffset = 0;
     embedded->auxOffset = observed.size();
     std::vector<NodeId> nodes;
+    // The channels read their parameters from x directly, so the node
+    // that tells the tape they changed is the parameter's own.
     for (const Parameter& parameter : histFactory->parameters()) {
-      nodes.push_back(
-          builder.value(parameter.name, builder.scalarContext(), target.path));
-      embedded->parameters.push_back(indices.at(parameter.name));
+      const std::size_t index = indices.at(parameter.name);
+      nodes.push_back(p.parameter(index));
+      embedded->parameters.push_back(index);
     }
     general->histFactory = embedded;
     general->histFactoryNode = p.histFactory(embedded, nodes);
     main = p.apply(Op::kAdd, {main, general->histFactoryNode});
   }
+  // An aux term that is also a constraint factor of a channel, or listed
+  // twice, is one constraint: RooFit merges external and internal
+  // constraints into one set.
   NodeId aux = p.constant(0.0);
   for (const std::string& name : split.aux) {
+    if (!constraints.emplace(name, kNoNode).second) continue;
     const LogPdf lp = builder.logPdf(name, builder.scalarContext(),
                                      target.path + ".aux_distributions");
     aux = p.apply(Op::kAdd, {aux, lp.perEvent});
-    if (lp.once != kNoNode) aux = p.apply(Op::kAdd, {aux, lp.once});
+    for (const auto& [factor, node] : lp.once) {
+      if (constraints.emplace(factor, node).second) {
+        aux = p.apply(Op::kAdd, {aux, node});
+      }
+    }
   }
   general->main = main;
   general->aux = aux;

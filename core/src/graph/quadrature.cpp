@@ -213,7 +213,8 @@ void QuadratureRun::estimate(std::size_t first, std::size_t count) {
   double peak = -std::numeric_limits<double>::infinity();
   for (std::size_t i = 0; i < used; ++i) peak = std::max(peak, logF_[i]);
   if (std::isfinite(peak) && peak > shift_) {
-    // Keep exp(logF - shift) finite: rescale what is already summed.
+    // Keep exp(logF - shift) finite and away from underflow: rescale what
+    // is already summed.
     const double factor = std::exp(shift_ - peak);
     for (Cell& cell : cells_) {
       cell.kronrod *= factor;
@@ -226,7 +227,10 @@ void QuadratureRun::estimate(std::size_t first, std::size_t count) {
     const double volume = halfVolume(cell.lower, cell.upper);
     double kronrod = 0.0, gauss = 0.0;
     for (std::size_t p = 0; p < perCell; ++p) {
-      const double f = std::exp(logF_[c * perCell + p] - shift_);
+      // Before any finite log f the shift is -inf, and so is every log f
+      // that is not NaN or +inf: those points add nothing.
+      const double logF = logF_[c * perCell + p];
+      const double f = logF == -HUGE_VAL ? 0.0 : std::exp(logF - shift_);
       kronrod += kronrodWeights_[p] * f;
       gauss += gaussWeights_[p] * f;
     }
@@ -242,7 +246,9 @@ double QuadratureRun::logIntegral(const double* x) {
   cells_.clear();
   gridCells(q.lower, q.upper, initialSplits(dims), cells_);
   const std::size_t initial = cells_.size();
-  shift_ = 0.0;
+  // The first finite log f sets the shift: an integrand that is tiny
+  // everywhere (log f near -1e4) would underflow against a fixed one.
+  shift_ = -HUGE_VAL;
   const std::size_t batch = q.cellsPerBatch();
   for (std::size_t first = 0; first < initial; first += batch) {
     estimate(first, std::min(batch, initial - first));
@@ -262,8 +268,10 @@ double QuadratureRun::logIntegral(const double* x) {
       if (!warned_) {
         warned_ = true;
         HS3_LOG(kWarning, "graph")
-            << "a normalisation integral stopped at " << cells_.size()
-            << " cells with an estimated relative error of " << error / total;
+            << "the normalisation integral at " << q.where << " stopped at "
+            << cells_.size() << " cells, the most allowed, with an estimated "
+            << "relative error of " << error / total
+            << "; a narrower observable range would help";
       }
       break;
     }
@@ -478,9 +486,9 @@ void EventQuadratureRun::logIntegrals(
       if (!warned_) {
         warned_ = true;
         HS3_LOG(kWarning, "graph")
-            << "a per-event integral stopped at " << cells_.size()
-            << " cells with an estimated relative error of " << worst
-            << " for its worst event";
+            << "the per-event integral at " << q.where << " stopped at "
+            << cells_.size() << " cells, the most allowed, with an estimated "
+            << "relative error of " << worst << " for its worst event";
       }
       break;
     }

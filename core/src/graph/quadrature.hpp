@@ -24,6 +24,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include "graph/program.hpp"
@@ -35,6 +36,7 @@ struct Quadrature {
   NodeId logF = kNoNode;      // per point of a batch, or one scalar
   std::vector<double> lower;  // the box, per observable
   std::vector<double> upper;
+  std::string where;  // the JSON path of what is integrated, for messages
 
   std::size_t dimensions() const { return lower.size(); }
   // Points of one cell: 15^dimensions.
@@ -87,6 +89,7 @@ struct EventQuadrature {
   NodeId logF = kNoNode;      // per point of a batch, or one scalar
   std::vector<double> lower;  // the box, per integrated variable
   std::vector<double> upper;
+  std::string where;  // the JSON path of what is integrated, for messages
   // Observables read per event: data slices after the integrated
   // variables' ones, and the first operands of the graph's node.
   std::size_t conditions = 0;

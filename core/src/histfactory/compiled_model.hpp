@@ -72,8 +72,9 @@ struct Model::Compiled {
   std::vector<PoissonTerm> poissons;
   Interpolation normsysCode = Interpolation::kCode4;
   Interpolation histosysCode = Interpolation::kCode4p;
-  std::size_t sampleBins = 0;     // sum over channels of samples x bins
-  std::size_t scalarFactors = 0;  // scalar factors over all samples
+  bool clampNegativeSamples = false;  // ModelOptions::clampNegativeSamples
+  std::size_t sampleBins = 0;         // sum over channels of samples x bins
+  std::size_t scalarFactors = 0;      // scalar factors over all samples
   std::size_t sampleCount = 0;
   // Set for general HS3 models (graph/general_model.hpp); the HistFactory
   // members above are then empty.

@@ -34,6 +34,7 @@ struct Likelihood::Buffers {
   std::vector<double> factorSlope;      // their d kappa / d theta
   std::vector<double> product;          // product of a sample's scalar factors
   std::vector<double> othersProduct;    // product of the other factors
+  std::vector<char> clamped;            // per sample bin: base held at 0
   double mainConstant = 0.0;            // -sum lgamma(n + 1)
   double gaussianConstant = 0.0;        // sum (-ln sqrt(2 pi) - ln sigma)
   std::vector<double> poissonConstant;  // -lgamma(a + 1) per term
@@ -52,6 +53,7 @@ Likelihood::Likelihood(std::shared_ptr<const Model> model,
   buffers_->factorSlope.resize(c.scalarFactors);
   buffers_->othersProduct.resize(c.scalarFactors);
   buffers_->product.resize(c.sampleCount);
+  if (c.clampNegativeSamples) buffers_->clamped.resize(c.sampleBins);
   if (c.general) {
     buffers_->tape = std::make_unique<graph::Tape>(c.general->program);
   }
@@ -100,10 +102,11 @@ void Likelihood::setData(std::vector<double> data) {
 namespace {
 
 // Fills base and binFactor for one sample, and the values and slopes of its
-// scalar factors; returns their product.
+// scalar factors; returns their product. With `clamped` (ROOT's rule) a
+// negative base is held at zero and its bin marked.
 double evaluateSample(const Model::Compiled::Sample& s, std::size_t nbins,
                       const double* x, double* base, double* binFactor,
-                      double* factorValue, double* factorSlope) {
+                      double* factorValue, double* factorSlope, char* clamped) {
   for (std::size_t b = 0; b < nbins; ++b) base[b] = s.nominal[b];
   for (const auto& shift : s.shifts) {
     const double alpha = x[shift.param];
@@ -120,6 +123,12 @@ double evaluateSample(const Model::Compiled::Sample& s, std::size_t nbins,
                                      shift.hi[b], shift.lo[b])
                        .value;
       }
+    }
+  }
+  if (clamped) {
+    for (std::size_t b = 0; b < nbins; ++b) {
+      clamped[b] = base[b] < 0;
+      if (clamped[b]) base[b] = 0.0;
     }
   }
   for (std::size_t b = 0; b < nbins; ++b) binFactor[b] = 1.0;
@@ -154,6 +163,11 @@ LogpdfParts Likelihood::logpdf(const double* x) {
     buf.tape->forward(x, data_.data());
     parts.main = buf.tape->value(c.general->main);
     parts.constraint = buf.tape->value(c.general->aux);
+    // NaN comes from parameters outside the region where the densities are
+    // defined (a density or normalisation of zero, a negative width); as
+    // -inf it tells a minimizer to step back rather than to compare NaNs.
+    if (std::isnan(parts.main)) parts.main = -HUGE_VAL;
+    if (std::isnan(parts.constraint)) parts.constraint = -HUGE_VAL;
     return parts;
   }
   for (const auto& channel : c.channels) {
@@ -162,10 +176,11 @@ LogpdfParts Likelihood::logpdf(const double* x) {
     for (const auto& s : channel.samples) {
       double* base = buf.base.data() + s.buffer;
       double* binFactor = buf.binFactor.data() + s.buffer;
-      const double product =
-          evaluateSample(s, channel.nbins, x, base, binFactor,
-                         buf.factorValue.data() + s.firstFactor,
-                         buf.factorSlope.data() + s.firstFactor);
+      const double product = evaluateSample(
+          s, channel.nbins, x, base, binFactor,
+          buf.factorValue.data() + s.firstFactor,
+          buf.factorSlope.data() + s.firstFactor,
+          buf.clamped.empty() ? nullptr : buf.clamped.data() + s.buffer);
       buf.product[s.index] = product;
       for (std::size_t b = 0; b < channel.nbins; ++b) {
         nu[b] += base[b] * binFactor[b] * product;
@@ -268,6 +283,9 @@ void Likelihood::gradientAtLastPoint(const double* x, double* grad) {
         }
       }
 
+      // A base held at zero does not move with the shifts.
+      const char* clamped =
+          buf.clamped.empty() ? nullptr : buf.clamped.data() + s.buffer;
       for (const auto& shift : s.shifts) {
         const double alpha = x[shift.param];
         double dAlpha = 0.0;
@@ -276,11 +294,13 @@ void Likelihood::gradientAtLastPoint(const double* x, double* grad) {
           const double* up = shift.up.data();
           const double* down = shift.down.data();
           for (std::size_t b = 0; b < nbins; ++b) {
+            if (clamped && clamped[b]) continue;
             dAlpha += w[b] * binFactor[b] *
                       (aw.upSlope * up[b] + aw.downSlope * down[b]);
           }
         } else {
           for (std::size_t b = 0; b < nbins; ++b) {
+            if (clamped && clamped[b]) continue;
             dAlpha += w[b] * binFactor[b] *
                       hf::histosysShift(shift.code, alpha, s.nominal[b],
                                         shift.hi[b], shift.lo[b])

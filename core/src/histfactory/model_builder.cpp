@@ -454,6 +454,7 @@ std::shared_ptr<const Model> Model::build(const Workspace& ws,
   auto compiled = std::make_unique<Compiled>();
   compiled->normsysCode = options.normsys;
   compiled->histosysCode = options.histosys;
+  compiled->clampNegativeSamples = options.clampNegativeSamples;
   for (std::size_t p = 0; p < model->parameters_.size(); ++p) {
     const Constraint& c = model->constraints_[p];
     if (c.kind == ConstraintKind::kGaussian) {

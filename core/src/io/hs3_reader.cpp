@@ -74,9 +74,15 @@ Axis readAxis(const JsonNode& node, bool binned) {
     if (!axis.max) axis.max = axis.edges.back();
   } else if (auto nbins = node.find("nbins")) {
     const double n = nbins->number();
-    if (n < 1 || n != std::floor(n) || n > 1e8) {
+    if (n < 1 || n != std::floor(n)) {
       nbins->fail(ErrorCode::kInvalidValue,
                   "the number of bins must be a positive whole number");
+    }
+    // Its edges are built at once, even for a domain nothing bins by; a
+    // million bins on one axis is far beyond any published model.
+    if (n > 1e6) {
+      nbins->fail(ErrorCode::kLimitExceeded,
+                  "more than 1000000 bins on one axis are not supported");
     }
     if (!axis.min || !axis.max) {
       node.fail(ErrorCode::kSchema,
@@ -487,6 +493,32 @@ graph::DataSet readData(const JsonNode& node) {
   return data;
 }
 
+// misc is free-form and otherwise ignored; of ROOT's attributes only the
+// BinnedLikelihood tag changes a likelihood. Shapes other than ROOT's are
+// skipped, not refused.
+std::set<std::string> readBinnedLikelihoodTags(const JsonNode& root) {
+  std::set<std::string> tagged;
+  const auto misc = root.find("misc");
+  if (!misc || !misc->isObject()) return tagged;
+  const auto internal = misc->find("ROOT_internal");
+  if (!internal || !internal->isObject()) return tagged;
+  const auto attributes = internal->find("attributes");
+  if (!attributes || !attributes->isObject()) return tagged;
+  for (auto it = attributes->raw().begin(); it != attributes->raw().end();
+       ++it) {
+    const Json& tags = it.value().is_object() && it.value().contains("tags")
+                           ? it.value().at("tags")
+                           : Json();
+    if (!tags.is_array()) continue;
+    for (const Json& tag : tags) {
+      if (tag.is_string() && tag.get<std::string>() == "BinnedLikelihood") {
+        tagged.insert(it.key());
+      }
+    }
+  }
+  return tagged;
+}
+
 std::vector<std::string> readNames(const JsonNode& node) {
   node.requireArray();
   std::vector<std::string> names;
@@ -643,6 +675,7 @@ graph::Document readHs3Document(const Json& document) {
       doc.analyses.push_back(std::move(a));
     }
   }
+  doc.binnedLikelihood = readBinnedLikelihoodTags(root);
   return doc;
 }
 

@@ -1,0 +1,437 @@
+// The pitfalls of reference/hs3.md section 8 that no other test pins down:
+// ROOT's spellings next to the spec's, helper functions ROOT marks
+// roofit_skip, constraint factors shared between channels, ROOT's
+// BinnedLikelihood attribute and the analysis keys in both spellings. Every
+// number comes from /usr/bin/python3 with numpy and scipy (1.10); the
+// expression that gave it is written beside it.
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gradient_check.hpp"
+#include "hs3/error.hpp"
+#include "hs3/load.hpp"
+#include "hs3/model.hpp"
+
+namespace {
+
+using hs3::test::worstGradientError;
+using nlohmann::json;
+
+std::shared_ptr<const hs3::Model> load(const json& doc,
+                                       const hs3::LoadOptions& options = {}) {
+  return hs3::parseModel(doc.dump(), {}, options);
+}
+
+double nll(const std::shared_ptr<const hs3::Model>& model) {
+  hs3::Likelihood likelihood(model, model->observedData());
+  const std::vector<double> x = model->initialValues();
+  return likelihood.value(x.data());
+}
+
+json gaussian(const std::string& name, const json& x, const json& mean,
+              const json& sigma) {
+  return {{"name", name},
+          {"type", "gaussian_dist"},
+          {"x", x},
+          {"mean", mean},
+          {"sigma", sigma}};
+}
+
+json unbinned(const std::string& axis, double lo, double hi,
+              const std::vector<double>& values) {
+  json entries = json::array();
+  for (double v : values) entries.push_back({v});
+  return {{"name", "d"},
+          {"type", "unbinned"},
+          {"axes", {{{"name", axis}, {"min", lo}, {"max", hi}}}},
+          {"entries", entries}};
+}
+
+json point(const std::vector<std::pair<std::string, double>>& values) {
+  json parameters = json::array();
+  for (const auto& [name, value] : values) {
+    parameters.push_back({{"name", name}, {"value", value}});
+  }
+  return {{{"name", "default_values"}, {"parameters", parameters}}};
+}
+
+// One distribution "p" on the data "d".
+json single(const json& distributions, const json& data, const json& points,
+            const json& functions = json::array()) {
+  return {{"metadata", {{"hs3_version", "0.2"}}},
+          {"distributions", distributions},
+          {"functions", functions},
+          {"data", {data}},
+          {"parameter_points", points},
+          {"likelihoods",
+           {{{"name", "L"}, {"distributions", {"p"}}, {"data", {"d"}}}}}};
+}
+
+}  // namespace
+
+TEST_CASE("ROOT's spellings read as the spec's", "[hs3][pitfalls]") {
+  SECTION("numbers written as strings are constants") {
+    // (1 + a x) / (1 + a / 2) on [0, 1] at a = 0.5:
+    // -np.sum(np.log((1 + 0.5 * x) / 1.25)), x = [.1, .4, .7, .9]
+    for (const json& one : {json(1.0), json("1.0")}) {
+      INFO("leading coefficient " << one.dump());
+      const auto model = load(single({{{"name", "p"},
+                                       {"type", "polynomial_dist"},
+                                       {"x", "x"},
+                                       {"coefficients", {one, "a"}}}},
+                                     unbinned("x", 0, 1, {0.1, 0.4, 0.7, 0.9}),
+                                     point({{"a", 0.5}})));
+      CHECK(nll(model) == Approx(-0.01020566458936878).epsilon(1e-12));
+    }
+  }
+  SECTION("product_dist lists its factors under pdfs or factors") {
+    // Two truncated Gaussians on [-5, 5]: scipy.stats.truncnorm logpdf of
+    // x = [0.1, -0.4] (mean 0.2, sigma 1) plus y = [0.3, 1.2] (0, 2).
+    json data = {{"name", "d"},
+                 {"type", "unbinned"},
+                 {"axes",
+                  {{{"name", "x"}, {"min", -5}, {"max", 5}},
+                   {{"name", "y"}, {"min", -5}, {"max", 5}}}},
+                 {"entries", {{0.1, 0.3}, {-0.4, 1.2}}}};
+    for (const std::string key : {"pdfs", "factors"}) {
+      INFO("key " << key);
+      const auto model = load(single(
+          {{{"name", "p"}, {"type", "product_dist"}, {key, {"gx", "gy"}}},
+           gaussian("gx", "x", "m", 1.0),
+           gaussian("gy", "y", 0.0, 2.0)},
+          data, point({{"m", 0.2}})));
+      CHECK(nll(model) == Approx(5.413302517865144).epsilon(1e-12));
+    }
+  }
+  SECTION("density_function_dist is self-normalised in either spelling") {
+    // The function 3x taken as it is: -np.sum(np.log(3 * x)); normalised
+    // over [0, 1] it would be 2x, with -ln L = 0.9083225622249782.
+    for (const std::string key : {"selfnormalized", "selfNormalized"}) {
+      INFO("key " << key);
+      const auto model =
+          load(single({{{"name", "p"},
+                        {"type", "density_function_dist"},
+                        {"function", "f"},
+                        {key, true}}},
+                      unbinned("x", 0, 1, {0.1, 0.4, 0.7, 0.9}), point({}),
+                      {{{"name", "f"},
+                        {"type", "generic_function"},
+                        {"expression", "3*x"}}}));
+      CHECK(nll(model) == Approx(-0.7135378702076796).epsilon(1e-12));
+    }
+  }
+  SECTION("extend_pdf with pdf and norm is rate_extended_dist") {
+    // Truncated Gaussian (mean 0.3, sigma 1, [-5, 5]) of four events and
+    // Poisson(4 | 3) without ln 4!: -(truncnorm.logpdf(x).sum() +
+    // poisson(3).logpmf(4) + np.log(24))
+    const std::vector<std::vector<std::string>> spellings = {
+        {"extend_pdf", "pdf", "norm"}, {"rate_extended_dist", "dist", "rate"}};
+    for (const auto& s : spellings) {
+      INFO("type " << s[0]);
+      const auto model = load(
+          single({{{"name", "p"}, {"type", s[0]}, {s[1], "g"}, {s[2], "n"}},
+                  gaussian("g", "x", "m", 1.0)},
+                 unbinned("x", -5, 5, {0.1, 0.4, -0.7, 0.9}),
+                 point({{"m", 0.3}, {"n", 3.0}})));
+      CHECK(nll(model) == Approx(2.986299543307382).epsilon(1e-12));
+      CHECK(worstGradientError(model, model->initialValues()) < 1e-6);
+    }
+  }
+  SECTION("expressions with ^, ** and TMath:: remnants") {
+    // exp(-((x - m) / s)^2 / 2) on [-3, 3] at m = 0.2, s = 0.8:
+    // -(norm(0.2, 0.8).logpdf(x).sum() - 3 * np.log(cdf(3) - cdf(-3)))
+    for (const std::string expression :
+         {"exp(-0.5*((x-m)/s)^2)", "exp(-0.5*((x-m)/s)**2)",
+          "TMath::Exp(-0.5*TMath::Power((x-m)/s,2))"}) {
+      INFO(expression);
+      const auto model = load(single({{{"name", "p"},
+                                       {"type", "generic_dist"},
+                                       {"expression", expression}}},
+                                     unbinned("x", -3, 3, {0.1, 0.5, -1.0}),
+                                     point({{"m", 0.2}, {"s", 0.8}})));
+      CHECK(nll(model) == Approx(3.2897169399083266).epsilon(1e-8));
+    }
+  }
+}
+
+TEST_CASE("helper functions ROOT tags roofit_skip are real functions",
+          "[hs3][pitfalls]") {
+  // RooLognormal(m0 = 2, k = 1.5) exported with its log helpers, in a file
+  // of ROOT's test version 0.1.90: scipy.stats.lognorm(s=np.log(1.5),
+  // scale=2) truncated to [0.5, 10] at x = [1.2, 2.5, 4.0].
+  json doc = single({{{"name", "p"},
+                      {"type", "lognormal_dist"},
+                      {"x", "x"},
+                      {"mu", "m0_lognormal_log"},
+                      {"sigma", "k_lognormal_log"}}},
+                    unbinned("x", 0.5, 10, {1.2, 2.5, 4.0}),
+                    point({{"m0", 2.0}, {"k", 1.5}}),
+                    {{{"name", "m0_lognormal_log"},
+                      {"type", "generic_function"},
+                      {"expression", "log(m0)"}},
+                     {{"name", "k_lognormal_log"},
+                      {"type", "generic_function"},
+                      {"expression", "log(k)"}}});
+  doc["metadata"]["hs3_version"] = "0.1.90";
+  doc["misc"]["ROOT_internal"]["attributes"] = {
+      {"m0_lognormal_log", {{"tags", {"roofit_skip"}}}},
+      {"k_lognormal_log", {{"tags", {"roofit_skip"}}}}};
+  const auto model = load(doc);
+  CHECK(nll(model) == Approx(4.9387735071123355).epsilon(1e-10));
+  CHECK(worstGradientError(model, model->initialValues()) < 1e-6);
+}
+
+TEST_CASE("a constraint shared by channels counts once per likelihood",
+          "[hs3][pitfalls]") {
+  // Two channels, each a product of its shape and the same constraint on
+  // alpha, as ROOT writes them. RooFit collects constraints into one set,
+  // so the likelihood has the constraint once, also when the likelihood
+  // lists it among its aux_distributions as well. At m = 0.2, alpha = 0.5:
+  // truncnorm on [-5, 5] of x = [0.1, 0.5] (mean m + alpha, sigma 1) and
+  // y = [1.1, -0.5, 2.0] (mean m + 1, sigma 2), plus norm(0.5, 1).logpdf(0).
+  json doc = {
+      {"metadata", {{"hs3_version", "0.2"}}},
+      {"distributions",
+       {{{"name", "model_A"},
+         {"type", "product_dist"},
+         {"factors", {"shapeA", "alpha_constraint"}}},
+        {{"name", "model_B"},
+         {"type", "product_dist"},
+         {"factors", {"shapeB", "alpha_constraint"}}},
+        gaussian("shapeA", "x", "mA", 1.0),
+        gaussian("shapeB", "y", "mB", 2.0),
+        gaussian("alpha_constraint", "nom_alpha", "alpha", 1.0)}},
+      {"functions",
+       {{{"name", "mA"}, {"type", "sum"}, {"summands", {"m", "alpha"}}},
+        {{"name", "mB"}, {"type", "sum"}, {"summands", {"m", 1.0}}}}},
+      {"data",
+       {{{"name", "dA"},
+         {"type", "unbinned"},
+         {"axes", {{{"name", "x"}, {"min", -5}, {"max", 5}}}},
+         {"entries", {{0.1}, {0.5}}}},
+        {{"name", "dB"},
+         {"type", "unbinned"},
+         {"axes", {{{"name", "y"}, {"min", -5}, {"max", 5}}}},
+         {"entries", {{1.1}, {-0.5}, {2.0}}}}}},
+      {"parameter_points",
+       {{{"name", "default_values"},
+         {"parameters",
+          {{{"name", "m"}, {"value", 0.2}},
+           {{"name", "alpha"}, {"value", 0.5}},
+           {{"name", "nom_alpha"}, {"value", 0.0}, {"const", true}}}}}}},
+      {"likelihoods",
+       {{{"name", "L"},
+         {"distributions", {"model_A", "model_B"}},
+         {"data", {"dA", "dB"}}}}}};
+  const double expected = 8.270154682969041;
+  SECTION("in two channels") {
+    const auto model = load(doc);
+    CHECK(nll(model) == Approx(expected).epsilon(1e-12));
+    CHECK(worstGradientError(model, model->initialValues()) < 1e-6);
+  }
+  SECTION("in two channels and the aux terms") {
+    doc["likelihoods"][0]["aux_distributions"] = {"alpha_constraint",
+                                                  "alpha_constraint"};
+    const auto model = load(doc);
+    CHECK(nll(model) == Approx(expected).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("ROOT's BinnedLikelihood attribute gives per-bin Poisson counts",
+          "[hs3][pitfalls]") {
+  // A Gaussian (mean 1.2, sigma 0.8, truncated to [0, 3]) on binned data
+  // with edges [0, 1, 1.5, 3] and counts [5, 9, 4]. Tagged, ROOT's binned
+  // likelihood: nu = N * pdf(centre) * width with N the observed total 18,
+  // or the rate 20 when extended; -poisson(nu).logpmf(n).sum(). Untagged:
+  // bin centres weighted by the counts, -np.sum(n * np.log(pdf(centre))).
+  json doc = {{"metadata", {{"hs3_version", "0.2"}}},
+              {"distributions",
+               {gaussian("g", "m", "mu", 0.8),
+                {{"name", "e"},
+                 {"type", "rate_extended_dist"},
+                 {"dist", "g"},
+                 {"rate", "nu"}}}},
+              {"data",
+               {{{"name", "h"},
+                 {"type", "binned"},
+                 {"axes", {{{"name", "m"}, {"edges", {0, 1, 1.5, 3}}}}},
+                 {"contents", {5, 9, 4}}}}},
+              {"parameter_points",
+               {{{"name", "default_values"},
+                 {"parameters",
+                  {{{"name", "mu"}, {"value", 1.2}},
+                   {{"name", "nu"}, {"value", 20.0}}}}}}},
+              {"misc",
+               {{"ROOT_internal",
+                 {{"attributes",
+                   {{"g", {{"tags", {"BinnedLikelihood"}}}},
+                    {"e", {{"tags", {"BinnedLikelihood"}}}}}}}}}}};
+  hs3::LoadOptions options;
+  options.data = "h";
+  options.distribution = "g";
+  const auto shape = load(doc, options);
+  CHECK(nll(shape) == Approx(7.465032094771412).epsilon(1e-12));
+  CHECK(worstGradientError(shape, shape->initialValues()) < 1e-6);
+  options.distribution = "e";
+  const auto extended = load(doc, options);
+  CHECK(nll(extended) == Approx(7.533938046944631).epsilon(1e-12));
+  CHECK(worstGradientError(extended, extended->initialValues()) < 1e-6);
+
+  doc.erase("misc");
+  options.distribution = "g";
+  CHECK(nll(load(doc, options)) == Approx(16.419329384957226).epsilon(1e-12));
+}
+
+TEST_CASE("analyses in the spec's and in ROOT's spelling", "[hs3][pitfalls]") {
+  json doc = single(json::array({gaussian("p", "x", "m", "s")}),
+                    unbinned("x", -5, 5, {0.1, 0.4, -0.7, 0.9}),
+                    point({{"m", 0.3}, {"s", 1.0}}));
+  doc["domains"] = {{{"name", "default_domain"},
+                     {"type", "product_domain"},
+                     {"axes",
+                      {{{"name", "m"}, {"min", -5}, {"max", 5}},
+                       {{"name", "s"}, {"min", 0.1}, {"max", 5}}}}},
+                    {{"name", "tight"},
+                     {"type", "product_domain"},
+                     {"axes", {{{"name", "m"}, {"min", -1}, {"max", 2}}}}}};
+  const json spec = {{"name", "A"},
+                     {"likelihood", "L"},
+                     {"parameter_of_interest", {"m"}},
+                     {"domain", "tight"},
+                     {"init", "default_values"}};
+  const json root = {{"name", "A"},
+                     {"likelihood", "L"},
+                     {"parameters_of_interest", {"m"}},
+                     {"domains", {"tight", "default_domain"}}};
+  for (const json& analysis : {spec, root}) {
+    INFO(analysis.dump());
+    doc["analyses"] = {analysis};
+    const auto model = load(doc);
+    const hs3::Parameter& m = model->parameters()[model->poiIndex()];
+    CHECK(m.name == "m");
+    CHECK(m.lower == -1.0);
+    CHECK(m.upper == 2.0);
+    const hs3::Parameter& s = model->parameters()[model->parameterIndex("s")];
+    CHECK(s.lower == 0.1);
+    CHECK(s.upper == 5.0);
+  }
+}
+
+TEST_CASE("HistFactory constraint words as ROOT and the spec spell them",
+          "[hs3][pitfalls]") {
+  // Signal [1, 2] times mu = 1 and background [3, 4] times a normsys
+  // (hi 1.1, lo 0.9, code 4) at alpha = 0.5; data [0, 5]. The code-4
+  // factor f(0.5) = 1.0493149154270232 from the polynomial of
+  // reference/hs3.md 4.8.3; -ln L = -(poisson(nu).logpmf(n).sum() +
+  // norm(0, 1).logpdf(0.5)) with nu = [1 + 3 f, 2 + 4 f]. ROOT's Const
+  // leaves alpha fixed and unconstrained: the Gaussian term drops out.
+  auto channel = [](const std::string& word) {
+    json normsys = {{"type", "normsys"},
+                    {"name", "ns"},
+                    {"parameter", "alpha_ns"},
+                    {"constraint", word},
+                    {"data", {{"hi", 1.1}, {"lo", 0.9}}}};
+    return json{
+        {"metadata", {{"hs3_version", "0.2"}}},
+        {"distributions",
+         {{{"name", "model_SR"},
+           {"type", "histfactory_dist"},
+           {"axes", {{{"name", "obs"}, {"min", 0}, {"max", 2}, {"nbins", 2}}}},
+           {"samples",
+            {{{"name", "sig"},
+              {"data", {{"contents", {1.0, 2.0}}}},
+              {"modifiers", {{{"type", "normfactor"}, {"parameter", "mu"}}}}},
+             {{"name", "bkg"},
+              {"data", {{"contents", {3.0, 4.0}}}},
+              {"modifiers", {normsys}}}}}}}},
+        {"data",
+         {{{"name", "obs_data"},
+           {"type", "binned"},
+           {"axes", {{{"name", "obs"}, {"min", 0}, {"max", 2}, {"nbins", 2}}}},
+           {"contents", {0, 5}}}}},
+        {"parameter_points",
+         {{{"name", "default_values"},
+           {"parameters",
+            {{{"name", "mu"}, {"value", 1.0}},
+             {{"name", "alpha_ns"}, {"value", 0.5}}}}}}},
+        {"likelihoods",
+         {{{"name", "L"},
+           {"distributions", {"model_SR"}},
+           {"data", {"obs_data"}}}}}};
+  };
+  for (const std::string word : {"Gauss", "Lognormal", "LogNormal"}) {
+    INFO(word);
+    CHECK(nll(load(channel(word))) == Approx(7.05609866248802).epsilon(1e-12));
+  }
+  const auto fixed = load(channel("Const"));
+  CHECK(nll(fixed) == Approx(6.012160129283348).epsilon(1e-12));
+  CHECK(fixed->parameters()[fixed->parameterIndex("alpha_ns")].fixed);
+}
+
+TEST_CASE("a Poisson count of zero is -lambda", "[hs3][pitfalls]") {
+  // poisson_dist at x = 0: -poisson(2.5).logpmf(0) = 2.5, with no 0 ln 0.
+  const auto model = load(single(
+      {{{"name", "p"}, {"type", "poisson_dist"}, {"x", "n"}, {"mean", "lam"}}},
+      unbinned("n", 0, 100, {0.0}), point({{"lam", 2.5}})));
+  CHECK(nll(model) == Approx(2.5).epsilon(1e-14));
+  CHECK(worstGradientError(model, model->initialValues()) < 1e-6);
+}
+
+TEST_CASE("a sample interpolated below zero counts as zero, as in ROOT",
+          "[hs3][pitfalls]") {
+  // Signal 1 with a histosys down template of -4, background 10, 8 events.
+  // Below alpha = -1 code 4p is linear, so the signal would be 1 + 5 alpha
+  // < 0; ROOT holds it at 0 (positiveDefinite), and the expected count is
+  // the background's 10 for every alpha <= -0.2. Only the Gaussian
+  // constraint of alpha then moves: -ln L(alpha) = const + alpha^2 / 2, so
+  // -ln L(-1.5) + ln L(-1.2) = (2.25 - 1.44) / 2 = 0.405 and the slope at
+  // -1.5 is -1.5. pyhf's rule, without the clamp, would give nu = 10 - 6.5.
+  const json doc = {
+      {"metadata", {{"hs3_version", "0.2"}}},
+      {"distributions",
+       {{{"name", "model_SR"},
+         {"type", "histfactory_dist"},
+         {"axes", {{{"name", "obs"}, {"min", 0}, {"max", 1}, {"nbins", 1}}}},
+         {"samples",
+          {{{"name", "signal"},
+            {"data", {{"contents", {1.0}}}},
+            {"modifiers",
+             {{{"name", "shape"},
+               {"parameter", "alpha_shape"},
+               {"type", "histosys"},
+               {"data",
+                {{"hi", {{"contents", {2.0}}}},
+                 {"lo", {{"contents", {-4.0}}}}}}}}}},
+           {{"name", "background"},
+            {"data", {{"contents", {10.0}}}},
+            {"modifiers", json::array()}}}}}}},
+      {"data",
+       {{{"name", "obs_data"},
+         {"type", "binned"},
+         {"axes", {{{"name", "obs"}, {"min", 0}, {"max", 1}, {"nbins", 1}}}},
+         {"contents", {8}}}}},
+      {"parameter_points",
+       {{{"name", "default_values"},
+         {"parameters", {{{"name", "alpha_shape"}, {"value", -1.5}}}}}}},
+      {"likelihoods",
+       {{{"name", "L"},
+         {"distributions", {"model_SR"}},
+         {"data", {"obs_data"}}}}}};
+  const auto model = load(doc);
+  hs3::Likelihood likelihood(model, model->observedData());
+  std::vector<double> x = model->initialValues();
+  const std::size_t alpha = model->parameterIndex("alpha_shape");
+  std::vector<double> grad(x.size());
+  const double atLow = likelihood.valueAndGradient(x.data(), grad.data());
+  CHECK(grad[alpha] == Approx(-1.5).epsilon(1e-12));
+  x[alpha] = -1.2;
+  CHECK(atLow - likelihood.value(x.data()) == Approx(0.405).epsilon(1e-12));
+  CHECK(model->expectedData(x)[0] == Approx(10.0).epsilon(1e-14));
+  CHECK(worstGradientError(model, x) < 1e-6);
+}
