@@ -416,9 +416,17 @@ TEST_CASE("bad input to the new types names its JSON path", "[hs3][types]") {
     const hs3::Error e = errorOf(document(
         R"({"name": "pdf", "type": "power_sum_dist", "x": "x",
             "coefficients": [1.0, 2.0], "exponents": [1.0]})",
-        "x", 1, 4, data, R"("unused": 0)"));
+        "x", 1, 4, "[2.5]", R"("unused": 0)"));
     CHECK(e.code() == hs3::ErrorCode::kShapeMismatch);
     CHECK(e.path() == "distributions[0].exponents");
+  }
+  SECTION("an event outside its axis") {
+    const hs3::Error e = errorOf(document(
+        R"({"name": "pdf", "type": "gaussian_dist", "x": "x", "mean": 0.0,
+            "sigma": 1.0})",
+        "x", -3, 3, "[0.5], [5.0]", R"("unused": 0)"));
+    CHECK(e.code() == hs3::ErrorCode::kInvalidValue);
+    CHECK(e.path() == "data[0].entries[1][0]");
   }
   SECTION("a power not integrable over a range that holds 0") {
     // The integral of x^-2 over [-1, 2] diverges at 0.

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <set>
+#include <sstream>
 
 #include "hs3/log.hpp"
 #include "hs3/model.hpp"
@@ -472,6 +473,20 @@ graph::DataSet readData(const JsonNode& node) {
                            "has " + std::to_string(data.entries.back().size()) +
                                " values but the data have " +
                                std::to_string(data.axes.size()) + " axes");
+      }
+      // An entry outside its axis cannot be an event of a density
+      // normalised over the axis; ROOT never writes one.
+      for (std::size_t k = 0; k < data.axes.size(); ++k) {
+        const graph::Axis& axis = data.axes[k];
+        const double v = data.entries.back()[k];
+        if ((axis.min && v < *axis.min) || (axis.max && v > *axis.max)) {
+          std::ostringstream message;
+          message << "the value " << v << " lies outside the range ["
+                  << axis.min.value_or(-HUGE_VAL) << ", "
+                  << axis.max.value_or(HUGE_VAL) << "] of axis '" << axis.name
+                  << "'";
+          entries.at(i).at(k).fail(ErrorCode::kInvalidValue, message.str());
+        }
       }
     }
     if (auto weights = node.find("weights")) {
