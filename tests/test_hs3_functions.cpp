@@ -479,6 +479,22 @@ TEST_CASE("weighted_sum_dist is normalised and extended like RooRealSumPdf",
   Pair polynomials(unbinned, "model", "obs");
   CHECK(polynomials.nll() == Approx(3.573117087336025).epsilon(1e-10));
   CHECK(polynomials.worstGradientError() < 1e-6);
+
+  // A sum that is negative on part of the range, [-2, -1), where no event
+  // lies: ROOT integrates it with its sign, Z = int_-2^2 (1 + x) dx = 4, so
+  // -ln L = 2 ln 4 - ln 1.5 - ln 2.5 for events at 0.5 and 1.5.
+  const std::string signed_ = R"({"metadata": {"hs3_version": "0.2"},
+    "functions": [
+      {"name": "line", "type": "polynomial", "x": "x",
+       "coefficients": [1, 1]}],
+    "distributions": [{"name": "model", "type": "weighted_sum_dist",
+      "samples": ["line"], "coefficients": ["c"]}],
+    "data": [{"name": "obs", "type": "unbinned", "axes": [{"name": "x",
+      "min": -2, "max": 2}], "entries": [[0.5], [1.5]]}],
+    "parameter_points": [{"name": "default_values", "parameters": [
+      {"name": "c", "value": 0.7}]}]})";
+  Pair negativeInPart(signed_, "model", "obs");
+  CHECK(negativeInPart.nll() == Approx(1.4508328822574619).epsilon(1e-9));
 }
 
 TEST_CASE("rate_density_dist is the Poisson process of its rate density",

@@ -105,43 +105,6 @@ NodeId logMass(Call& call, const std::string& name, const std::string& variable,
       where);
 }
 
-// The integrals over each of `ranges` along `variable` of a non-negative
-// value made of the objects `parts`: exact when they are histograms in
-// `variable`, else by quadrature of its log.
-std::vector<NodeId> valueIntegrals(Call& call,
-                                   const std::vector<std::string>& parts,
-                                   const std::string& variable,
-                                   const std::vector<Range>& ranges,
-                                   const funcs::ValueBuilder& value) {
-  Builder& b = call.builder();
-  const std::optional<std::vector<double>> edges =
-      funcs::piecewiseConstantEdges(b, parts, variable);
-  bool exact = edges && !edges->empty();
-  for (const Range& r : ranges) {
-    exact = exact && r.lo >= edges->front() && r.hi <= edges->back();
-  }
-  if (exact) {
-    return funcs::binnedIntegrals(b, call.context(), variable, *edges, ranges,
-                                  value);
-  }
-  graph::Program& p = call.program();
-  const std::string where = call.spec().path;
-  std::vector<NodeId> out;
-  for (const Range& r : ranges) {
-    Context& box = b.newContext(1);
-    box.ranges = call.context().ranges;
-    box.ranges[variable] = r;
-    const NodeId logIntegral = b.logIntegralNumeric(
-        {variable}, box,
-        [&value](Builder& in, Context& points) {
-          return in.program().apply(Op::kLog, {value(in, points)});
-        },
-        where);
-    out.push_back(p.apply(Op::kExp, {logIntegral}));
-  }
-  return out;
-}
-
 struct Binning {
   std::string variable;
   std::vector<double> edges;
@@ -251,17 +214,14 @@ LogPdf weightedSumDist(Call& call) {
   NodeId integral;
   if (observables.size() == 1) {
     const std::string& x = observables.front();
-    integral = valueIntegrals(call, namesIn(call, {"samples", "coefficients"}),
-                              x, {call.context().ranges.at(x)}, value)
-                   .front();
+    integral =
+        funcs::valueIntegrals(b, call.context(),
+                              namesIn(call, {"samples", "coefficients"}), x,
+                              {call.context().ranges.at(x)}, value, spec.path)
+            .front();
   } else {
-    integral = p.apply(Op::kExp, {b.logIntegralNumeric(
-                                     observables, call.context(),
-                                     [&value](Builder& in, Context& q) {
-                                       return in.program().apply(
-                                           Op::kLog, {value(in, q)});
-                                     },
-                                     spec.path)});
+    integral =
+        funcs::signedIntegral(b, call.context(), observables, value, spec.path);
   }
   out.perEvent =
       p.apply(Op::kSub, {out.perEvent, p.apply(Op::kLog, {integral})});
@@ -288,7 +248,9 @@ LogPdf rateDensity(Call& call) {
     return in.value(density, q, where);
   };
   const NodeId rate =
-      valueIntegrals(call, {density}, x, {range->second}, value).front();
+      funcs::valueIntegrals(call.builder(), call.context(), {density}, x,
+                            {range->second}, value, where)
+          .front();
   LogPdf out;
   out.perEvent = p.apply(Op::kSub, {p.apply(Op::kLog, {call.node("density")}),
                                     p.apply(Op::kLog, {rate})});
@@ -345,7 +307,8 @@ LogPdf bincountsDensity(Call& call) {
   };
   return countsInBins(
       call, binning,
-      valueIntegrals(call, {density}, x, binRanges(binning.edges), value));
+      funcs::valueIntegrals(call.builder(), call.context(), {density}, x,
+                            binRanges(binning.edges), value, where));
 }
 
 // RooBinSamplingPdf: the probability of the bin of x under `pdf` over the

@@ -404,13 +404,9 @@ NodeId integral(Call& call) {
     };
     if (variables.size() == 1) {
       const std::string& v = variables.front();
-      const std::optional<std::vector<double>> edges =
-          piecewiseConstantEdges(b, {integrand}, v);
-      const Range r = box.ranges[v];
-      if (edges && !edges->empty() && r.lo >= edges->front() &&
-          r.hi <= edges->back()) {
-        return funcs::binnedIntegrals(b, box, v, *edges, {r}, value).front();
-      }
+      return valueIntegrals(b, box, {integrand}, v, {box.ranges[v]}, value,
+                            where)
+          .front();
     }
     return signedIntegral(b, box, variables, value, where);
   }

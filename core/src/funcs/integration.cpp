@@ -175,4 +175,30 @@ NodeId signedIntegral(Builder& builder, const graph::Context& context,
                             p.apply(Op::kExp, {logIntegralOfPart(true)})});
 }
 
+std::vector<NodeId> valueIntegrals(Builder& builder,
+                                   const graph::Context& context,
+                                   const std::vector<std::string>& parts,
+                                   const std::string& variable,
+                                   const std::vector<Range>& ranges,
+                                   const ValueBuilder& value,
+                                   const std::string& where) {
+  const std::optional<std::vector<double>> edges =
+      piecewiseConstantEdges(builder, parts, variable);
+  bool exact = edges && !edges->empty();
+  for (const Range& r : ranges) {
+    exact = exact && r.lo >= edges->front() && r.hi <= edges->back();
+  }
+  if (exact) {
+    return binnedIntegrals(builder, context, variable, *edges, ranges, value);
+  }
+  std::vector<NodeId> out;
+  for (const Range& r : ranges) {
+    graph::Context& box = builder.newContext(1);
+    box.ranges = context.ranges;
+    box.ranges[variable] = r;
+    out.push_back(signedIntegral(builder, box, {variable}, value, where));
+  }
+  return out;
+}
+
 }  // namespace hs3::funcs

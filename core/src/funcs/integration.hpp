@@ -46,6 +46,16 @@ std::vector<graph::NodeId> binnedIntegrals(
     const std::string& variable, const std::vector<double>& edges,
     const std::vector<graph::Range>& ranges, const ValueBuilder& value);
 
+// The integrals over each of `ranges` along `variable` of a value of either
+// sign made of the objects `parts`: exact when they depend on `variable`
+// through histograms alone (binnedIntegrals), else by signedIntegral. The
+// other variables keep their ranges in `context`.
+std::vector<graph::NodeId> valueIntegrals(
+    graph::Builder& builder, const graph::Context& context,
+    const std::vector<std::string>& parts, const std::string& variable,
+    const std::vector<graph::Range>& ranges, const ValueBuilder& value,
+    const std::string& where);
+
 // The integral of a value of either sign over `variables` in the ranges of
 // `context`: the difference of the quadratures of its positive and negative
 // parts (Builder::logIntegralNumeric integrates positive values only).
