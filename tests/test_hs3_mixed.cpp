@@ -203,10 +203,10 @@ TEST_CASE("aux terms HistFactory has no word for add to its likelihood",
           "[hs3][mixed]") {
   json doc = json::parse(hs3::readTextFile(
       hs3::test::sharedPath("hs3/flatppl_histfactory/hs3.json")));
-  // ln L of the channel with every constant, from the fixture's closed-form
-  // oracle (reference/hs3.md 4.11), at its points (mu, syst1, syst2, syst3,
-  // mcstat_0, mcstat_1); the fifth, mu = 0, is left out: the terms below
-  // are -infinity there.
+  // ln L of the channel with every constant, from the closed-form oracle
+  // of the fixture's expected.json (checks[1]), at its points (mu, syst1,
+  // syst2, syst3, mcstat_0, mcstat_1); the fifth, mu = 0, is left out: the
+  // terms below are -infinity there.
   const json expected = json::parse(hs3::readTextFile(
       hs3::test::sharedPath("hs3/flatppl_histfactory/expected.json")));
   const json& oracle = expected["checks"][1];
@@ -412,6 +412,39 @@ TEST_CASE("Asimov data and hypothesis tests of a mixed binned likelihood",
   CHECK(std::isfinite(result.qAsimov));
   CHECK(result.cls > 0.0);
   CHECK(result.cls <= 1.0);
+}
+
+TEST_CASE("a term of its own parameters leaves pyhf's CLs unchanged",
+          "[hs3][mixed][inference][golden]") {
+  // A Gaussian shape on binned counts whose mean and width are its own
+  // parameters: profiled alike under every mu, it adds nothing to the test
+  // statistic, so CLs at mu = 1 is pyhf's for the HistFactory channels
+  // alone (the golden hypotest_mu1_qtilde), to the 1e-3 that CLs tests
+  // against pyhf are held to.
+  const hs3::test::GoldenCase c = goldenCase("synthetic_all_modifiers");
+  json doc = goldenAsHs3(c);
+  declareParameter(doc, "centre", 1.4, -5.0, 5.0);
+  declareParameter(doc, "width", 0.8, 0.1, 5.0);
+  addPair(doc,
+          json{{"name", "mass_pdf"},
+               {"type", "gaussian_dist"},
+               {"x", "m"},
+               {"mean", "centre"},
+               {"sigma", "width"}},
+          json{{"name", "mass_histogram"},
+               {"type", "binned"},
+               {"axes",
+                json::array({json{
+                    {"name", "m"}, {"min", 0.0}, {"max", 3.0}, {"nbins", 3}}})},
+               {"contents", {5, 9, 4}}});
+  const auto model = parse(doc);
+  hs3::Inference inference(model, model->observedData());
+  const hs3::HypotestResult result = inference.hypotest(1.0);
+  const json& golden = c.data["hypotest_mu1_qtilde"];
+  CHECK(result.cls == Approx(golden["CLs_obs"].get<double>()).epsilon(1e-3));
+  CHECK(result.clsExpected[2] ==
+        Approx(golden["CLs_exp_band(-2,-1,0,+1,+2 sigma)"][2].get<double>())
+            .epsilon(1e-3));
 }
 
 TEST_CASE("mixed likelihoods keep the boundaries they had", "[hs3][mixed]") {

@@ -230,10 +230,12 @@ TEST_CASE("relativistic_breit_wigner_dist with two channels", "[hs3][types]") {
       "m", 0.5, 1.5, "[0.62], [0.85], [0.93], [1.3]",
       R"("mbw": 0.9, "g1": 0.12)"));
   const std::vector<double> x = model->initialValues();
-  // The HS3 formula with the standard Blatt-Weisskopf factors written out
-  // in numpy (bw in the reference script: q^2 = (m^2 - (m1+m2)^2)(m^2 -
-  // (m1-m2)^2) / 4m^2, n_1^2 = z^2 / (1 + z^2), z^2 = q^2 R^2, R = 3), then
-  // Z = quad(bw, 0.5, 1.5, points=[0.9]): -sum(log(bw(m) / Z)).
+  // The HS3 formula in numpy: bw(m) = m G_1(m) / ((m_BW^2 - m^2)^2 +
+  // m_BW^2 G(m)^2), G = G_1 + G_2, G_i(m) = Gamma_i n_l^2 (2 q_i / m) above
+  // the threshold m1 + m2 (else 0), q^2 = (m^2 - (m1+m2)^2)(m^2 -
+  // (m1-m2)^2) / 4m^2, standard Blatt-Weisskopf n_0^2 = 1, n_1^2 = z^2 /
+  // (1 + z^2), z^2 = q^2 R^2, R = 3; then Z = quad(bw, 0.5, 1.5,
+  // points=[0.9]) and -sum(log(bw(m) / Z)) over the four masses.
   CHECK(nll(model, x) == Approx(0.9459604687342442).epsilon(kNumerical));
   CHECK(worstGradientError(model, x) < 1e-6);
 }

@@ -4,11 +4,14 @@
 // ROOT's RooFFTConvPdf and RooDataHist do them.
 //
 //   std::vector<double> out(m);
-//   kernels::cyclicConvolution(a.data(), b.data(), n, offset, m, out.data());
+//   kernels::cyclicConvolution(a.data(), b.data(), n, offset, m,
+//                              out.data());
 //   kernels::HistogramGrid grid{lo, hi, m};
-//   kernels::InterpolationStencil s = kernels::interpolationStencil(x, grid,
-//   2); double value = 0; for (std::size_t k = 0; k < s.size; ++k)
+//   auto s = kernels::interpolationStencil(x, grid, 2);
+//   double value = 0;
+//   for (std::size_t k = 0; k < s.size; ++k) {
 //     value += s.weights[k] * out[s.bins[k]];
+//   }
 #pragma once
 
 #include <cstddef>

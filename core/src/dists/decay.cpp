@@ -53,27 +53,27 @@ constexpr double kLogTwo = 0.69314718055994530942;
 
 enum class Basis { kSingleSided = 0, kDoubleSided = 1, kFlipped = 2 };
 
-enum class Model { kGaussian, kDelta, kMixture };
+enum class ResolutionKind { kGaussian, kDelta, kMixture };
 
 // One Gaussian or delta model of a possibly nested mixture, with the
 // product of the mixture weights above it (kNoNode: weight 1).
 struct Component {
   const graph::ObjectSpec* spec;
-  Model model;
+  ResolutionKind model;
   NodeId weight;
 };
 
-Model modelOf(Call& call, const graph::ObjectSpec& spec) {
+ResolutionKind modelOf(Call& call, const graph::ObjectSpec& spec) {
   if (spec.type == "gauss_resolution_model" ||
       spec.type == "gauss_model_function") {
-    return Model::kGaussian;
+    return ResolutionKind::kGaussian;
   }
   if (spec.type == "delta_resolution_model" ||
       spec.type == "truth_model_function") {
-    return Model::kDelta;
+    return ResolutionKind::kDelta;
   }
   if (spec.type == "mixture_resolution_model" || spec.type == "mixture_model") {
-    return Model::kMixture;
+    return ResolutionKind::kMixture;
   }
   throw Error(ErrorCode::kUnknownType, spec.path,
               "resolution model type '" + spec.type + "' of '" + spec.name +
@@ -102,9 +102,9 @@ NodeId times(graph::Program& p, NodeId weight, NodeId factor) {
 
 void expand(Call& call, const graph::ObjectSpec& spec, NodeId weight, int depth,
             std::vector<Component>& out) {
-  const Model model = modelOf(call, spec);
+  const ResolutionKind model = modelOf(call, spec);
   Call inner(call.builder(), spec, call.context());
-  if (model != Model::kMixture) {
+  if (model != ResolutionKind::kMixture) {
     // The model convolves in t; its `x` is that variable (RooFit refuses
     // any other).
     const std::string x = inner.variable("x");
@@ -328,7 +328,7 @@ void requireSupport(Call& call, Basis basis, Range range,
   const bool empty = (basis == Basis::kSingleSided && range.hi <= 0) ||
                      (basis == Basis::kFlipped && range.lo >= 0);
   for (const Component& c : components) {
-    if (!empty || c.model != Model::kDelta) continue;
+    if (!empty || c.model != ResolutionKind::kDelta) continue;
     call.fail(ErrorCode::kInvalidValue, "decayType",
               "the range of '" + call.variable("t") + "' [" +
                   std::to_string(range.lo) + ", " + std::to_string(range.hi) +
@@ -366,7 +366,7 @@ NodeId logWeightedSum(graph::Program& p,
 NodeId logComponentIntegral(Call& call, const Component& c, NodeId tau,
                             Range range, Basis basis) {
   graph::Program& p = call.program();
-  if (c.model == Model::kGaussian) {
+  if (c.model == ResolutionKind::kGaussian) {
     Call inner(call.builder(), *c.spec, call.context());
     const Shape shape{tau, inner.node("mean"), inner.node("sigma")};
     return logGaussianDecayIntegral(p, shape, range, basis);
@@ -387,7 +387,7 @@ NodeId decayLogDensity(Call& call) {
   std::vector<NodeId> logPdfs;
   for (const Component& c : components) {
     NodeId logConvolution;
-    if (c.model == Model::kGaussian) {
+    if (c.model == ResolutionKind::kGaussian) {
       Call inner(call.builder(), *c.spec, call.context());
       const Shape shape{tau, inner.node("mean"), inner.node("sigma")};
       logConvolution = logGaussianDecay(p, shape, t, basis);
@@ -402,7 +402,7 @@ NodeId decayLogDensity(Call& call) {
   NodeId logPdf =
       requirePositive(call, logWeightedSum(p, components, logPdfs), {"tau"});
   for (const Component& c : components) {
-    if (c.model != Model::kGaussian) continue;
+    if (c.model != ResolutionKind::kGaussian) continue;
     Call inner(call.builder(), *c.spec, call.context());
     logPdf = requirePositive(inner, logPdf, {"sigma"});
   }

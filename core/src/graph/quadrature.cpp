@@ -60,6 +60,10 @@ std::size_t initialSplits(std::size_t dimensions) {
   return dimensions == 1 ? 128 : (dimensions == 2 ? 16 : 4);
 }
 
+// The most cells one evaluation may use: 60 000 points of the integrand
+// in one dimension, 230 000 in two and 860 000 in three. They bound the
+// time of an evaluation whose integrand will not converge (a cusp, a
+// jump); it then warns once and keeps the estimate it has.
 std::size_t maximumCells(std::size_t dimensions) {
   return dimensions == 1 ? 4000 : (dimensions == 2 ? 1024 : 256);
 }
@@ -164,6 +168,9 @@ std::size_t Quadrature::pointsPerCell() const {
   return tensorPoints(dimensions());
 }
 
+// A batch is a sweep of the integrand's tape: about 240 points in one
+// dimension, 900 in two and 6750 in three, long enough to vectorise the
+// kernels, short enough to stay in cache.
 std::size_t Quadrature::cellsPerBatch() const {
   return dimensions() == 1 ? 16 : (dimensions() == 2 ? 4 : 2);
 }
