@@ -311,7 +311,7 @@ TEST_CASE("analyses in the spec's and in ROOT's spelling", "[hs3][pitfalls]") {
                      {"domains", {"tight", "default_domain"}}};
   for (const json& analysis : {spec, root}) {
     INFO(analysis.dump());
-    doc["analyses"] = {analysis};
+    doc["analyses"] = json::array({analysis});
     const auto model = load(doc);
     const hs3::Parameter& m = model->parameters()[model->poiIndex()];
     CHECK(m.name == "m");

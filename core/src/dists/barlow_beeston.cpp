@@ -41,13 +41,7 @@ NodeId barlowBeestonLiteLogDensity(Call& call) {
   NodeId total = p.constant(0.0);
   for (std::size_t i = 0; i < gamma.size(); ++i) {
     const NodeId mean = p.apply(Op::kMul, {gamma[i], tau[i]});
-    const NodeId term = p.apply(
-        Op::kSub,
-        {p.apply(
-             Op::kSub,
-             {p.apply(Op::kMul, {tau[i], p.apply(Op::kLog, {mean})}), mean}),
-         p.apply(Op::kLgamma, {p.apply(Op::kAdd, {tau[i], p.constant(1.0)})})});
-    total = p.apply(Op::kAdd, {total, term});
+    total = p.apply(Op::kAdd, {total, logPoisson(p, tau[i], mean)});
   }
   return total;
 }

@@ -15,8 +15,7 @@
 // closed forms where the distribution has one for its variable, else
 // quadratures.
 
-#include <cmath>
-#include <limits>
+#include <algorithm>
 
 #include "dists/distributions.hpp"
 #include "funcs/functions.hpp"
@@ -30,18 +29,6 @@ using graph::Context;
 using graph::Op;
 
 namespace {
-
-std::string nameOf(Call& call, const std::string& key) {
-  const graph::Ref& r = call.ref(key);
-  if (r.isNumber()) call.fail(ErrorCode::kSchema, key, "must be a name");
-  return r.name;
-}
-
-NodeId sumOf(graph::Program& p, const std::vector<NodeId>& terms) {
-  NodeId total = p.constant(0.0);
-  for (NodeId t : terms) total = p.apply(Op::kAdd, {total, t});
-  return total;
-}
 
 // The names among the values of `keys`.
 std::vector<std::string> namesIn(Call& call,
@@ -110,16 +97,6 @@ struct Binning {
   std::vector<double> edges;
 };
 
-bool sameEdges(const std::vector<double>& a, const std::vector<double>& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::abs(a[i] - b[i]) > 1e-9 * std::max(1.0, std::abs(a[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 std::vector<Range> binRanges(const std::vector<double>& edges) {
   std::vector<Range> out;
   for (std::size_t b = 0; b + 1 < edges.size(); ++b) {
@@ -163,7 +140,7 @@ Binning binningOf(Call& call, const graph::ObjectSpec* dist,
   }
   if (binning.edges.empty()) {
     binning.edges = data->second;
-  } else if (!sameEdges(binning.edges, data->second)) {
+  } else if (!funcs::sameEdges(binning.edges, data->second)) {
     call.fail(ErrorCode::kShapeMismatch, "axes",
               "the data on '" + binning.variable +
                   "' are binned differently from the distribution");
@@ -177,7 +154,7 @@ LogPdf countsInBins(Call& call, const Binning& binning,
                     const std::vector<NodeId>& counts) {
   graph::Program& p = call.program();
   const NodeId x = call.context().bound.at(binning.variable);
-  const NodeId total = sumOf(p, counts);
+  const NodeId total = funcs::fold(p, Op::kAdd, counts, 0.0);
   std::vector<NodeId> densities;
   for (std::size_t b = 0; b < counts.size(); ++b) {
     const double width = binning.edges[b + 1] - binning.edges[b];
@@ -231,8 +208,8 @@ LogPdf weightedSumDist(Call& call) {
 
 LogPdf rateDensity(Call& call) {
   graph::Program& p = call.program();
-  const std::string x = nameOf(call, "x");
-  const std::string density = nameOf(call, "density");
+  const std::string x = call.name("x");
+  const std::string density = call.name("density");
   if (!call.builder().findFunction(density)) {
     call.fail(ErrorCode::kUnknownName, "density",
               "no function named '" + density + "'");
@@ -261,7 +238,7 @@ LogPdf rateDensity(Call& call) {
 LogPdf bincountsExtended(Call& call) {
   graph::Program& p = call.program();
   Builder& b = call.builder();
-  const std::string dist = nameOf(call, "dist");
+  const std::string dist = call.name("dist");
   const graph::ObjectSpec* spec = b.findDistribution(dist);
   if (!spec) {
     call.fail(ErrorCode::kUnknownName, "dist",
@@ -288,8 +265,8 @@ LogPdf bincountsExtended(Call& call) {
 }
 
 LogPdf bincountsDensity(Call& call) {
-  const std::string x = nameOf(call, "x");
-  const std::string density = nameOf(call, "density");
+  const std::string x = call.name("x");
+  const std::string density = call.name("density");
   if (!call.builder().findFunction(density)) {
     call.fail(ErrorCode::kUnknownName, "density",
               "no function named '" + density + "'");
@@ -319,8 +296,8 @@ LogPdf bincountsDensity(Call& call) {
 LogPdf binSampling(Call& call) {
   graph::Program& p = call.program();
   Builder& b = call.builder();
-  const std::string pdf = nameOf(call, "pdf");
-  const std::string x = nameOf(call, "observable");
+  const std::string pdf = call.name("pdf");
+  const std::string x = call.name("observable");
   if (!b.findDistribution(pdf)) {
     call.fail(ErrorCode::kUnknownName, "pdf",
               "no distribution named '" + pdf + "'");
@@ -336,20 +313,15 @@ LogPdf binSampling(Call& call) {
   requireOnly(call, "pdf", pdf, x);
   const Range whole = call.context().ranges.at(x);
   std::vector<double> edges;
-  for (const graph::DomainSpec& domain : b.document().domains) {
-    for (const graph::Axis& axis : domain.axes) {
-      if (axis.name != x || axis.edges.empty()) continue;
-      if (edges.empty() || domain.name == "default_domain") edges = axis.edges;
-    }
-  }
-  if (edges.empty()) {
-    if (!std::isfinite(whole.lo) || !std::isfinite(whole.hi)) {
+  if (const graph::Axis* axis =
+          b.document().domainAxis(x, graph::AxisKind::kBinned)) {
+    edges = axis->edges;
+  } else {
+    if (!whole.isFinite()) {
       call.fail(ErrorCode::kInvalidValue, "observable",
                 "'" + x + "' has neither a binning nor a finite range");
     }
-    for (int i = 0; i <= 100; ++i) {
-      edges.push_back(whole.lo + (whole.hi - whole.lo) * i / 100.0);
-    }
+    edges = funcs::uniformEdges(whole.lo, whole.hi, 100);
   }
   // Each bin is an integral of its own, by quadrature where the pdf has no
   // closed form (some 70 kB and 0.2 ms a bin); the binning comes from a

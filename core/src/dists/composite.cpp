@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "dists/distributions.hpp"
+#include "funcs/functions.hpp"
 #include "hs3/log.hpp"
 
 namespace hs3::dists {
@@ -14,17 +15,6 @@ namespace hs3::dists {
 using graph::Op;
 
 namespace {
-
-std::vector<std::string> names(Call& call, const std::string& key) {
-  std::vector<std::string> out;
-  for (const graph::Ref& r : call.field(key).items) {
-    if (r.isNumber()) {
-      call.fail(ErrorCode::kSchema, key, "must list distribution names");
-    }
-    out.push_back(r.name);
-  }
-  return out;
-}
 
 NodeId add(graph::Program& p, NodeId a, NodeId b) {
   if (a == graph::kNoNode) return b;
@@ -40,34 +30,20 @@ NodeId add(graph::Program& p, NodeId a, NodeId b) {
 LogPdf mixture(Call& call) {
   graph::Program& p = call.program();
   graph::Builder& b = call.builder();
-  const std::vector<std::string> summands = names(call, "summands");
-  const std::vector<NodeId> c = call.nodes("coefficients");
-  const std::size_t n = summands.size();
-  if (n == 0 || (c.size() != n && c.size() + 1 != n)) {
-    call.fail(ErrorCode::kShapeMismatch, "coefficients",
-              "has " + std::to_string(c.size()) + " entries for " +
-                  std::to_string(n) + " summands (give N or N-1)");
-  }
-  NodeId total = graph::kNoNode, sum = graph::kNoNode;
-  for (std::size_t i = 0; i < n; ++i) {
+  const std::vector<std::string> summands = call.names("summands");
+  const funcs::MixtureWeights w =
+      funcs::mixtureWeights(call, summands.size(), "summands",
+                            funcs::FullCoefficients::kDividedBySum);
+  NodeId total = graph::kNoNode;
+  for (std::size_t i = 0; i < summands.size(); ++i) {
     const NodeId logF =
         b.logPdf(summands[i], call.context(), call.spec().path).perEvent;
-    NodeId weight;
-    if (i < c.size()) {
-      weight = c[i];
-      sum = add(p, sum, c[i]);
-    } else {
-      weight = p.apply(Op::kSub, {p.constant(1.0), sum});
-    }
-    total =
-        add(p, total, p.apply(Op::kMul, {weight, p.apply(Op::kExp, {logF})}));
+    total = add(p, total,
+                p.apply(Op::kMul, {w.weights[i], p.apply(Op::kExp, {logF})}));
   }
   LogPdf out;
   out.perEvent = p.apply(Op::kLog, {total});
-  if (c.size() == n) {
-    out.perEvent = p.apply(Op::kSub, {out.perEvent, p.apply(Op::kLog, {sum})});
-    if (call.number("extended", 1.0) != 0) out.expected = sum;
-  }
+  if (w.full && call.number("extended", 1.0) != 0) out.expected = w.sum;
   return out;
 }
 
@@ -78,8 +54,8 @@ LogPdf product(Call& call) {
   graph::Program& p = call.program();
   graph::Builder& b = call.builder();
   const std::vector<std::string> factors =
-      call.has("factors") || !call.has("pdfs") ? names(call, "factors")
-                                               : names(call, "pdfs");
+      call.has("factors") || !call.has("pdfs") ? call.names("factors")
+                                               : call.names("pdfs");
   std::vector<std::vector<std::string>> observables;
   for (const std::string& f : factors) {
     observables.push_back(b.observablesOf(f, call.context()));

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "dists/distributions.hpp"
+#include "funcs/integration.hpp"
 
 namespace hs3::kernels {
 
@@ -187,11 +188,10 @@ constexpr std::size_t kDefaultBins = 100;
 // 1024).
 constexpr std::size_t kMaxSamples = std::size_t{1} << 20;
 
-const graph::Axis* findAxis(const graph::Document& doc,
-                            const std::string& domain,
-                            const std::string& variable) {
+const graph::Axis* cacheAxis(const graph::Document& doc,
+                             const std::string& variable) {
   for (const graph::DomainSpec& d : doc.domains) {
-    if (d.name != domain) continue;
+    if (d.name != "cache") continue;
     for (const graph::Axis& axis : d.axes) {
       if (axis.name == variable) return &axis;
     }
@@ -203,8 +203,8 @@ const graph::Axis* findAxis(const graph::Document& doc,
 // axis of the HS3 domain "cache"), else its own range with its own number
 // of bins, raised to kDefaultCacheBins.
 kernels::HistogramGrid cacheBinning(Call& call, const std::string& variable) {
-  const graph::Document& doc = call.builder().document();
-  if (const graph::Axis* axis = findAxis(doc, "cache", variable)) {
+  graph::Builder& b = call.builder();
+  if (const graph::Axis* axis = cacheAxis(b.document(), variable)) {
     if (axis->bins() == 0) {
       call.fail(ErrorCode::kSchema, "conv_var",
                 "the axis of '" + variable +
@@ -212,41 +212,25 @@ kernels::HistogramGrid cacheBinning(Call& call, const std::string& variable) {
                     "'max'): it is the sampling of the convolution");
     }
     const double lo = axis->edges.front(), hi = axis->edges.back();
-    const double width = (hi - lo) / static_cast<double>(axis->bins());
-    for (std::size_t i = 1; i < axis->edges.size(); ++i) {
-      const double step = axis->edges[i] - axis->edges[i - 1];
-      if (std::abs(step - width) > 1e-9 * width) {
-        call.fail(ErrorCode::kInvalidValue, "conv_var",
-                  "the 'cache' binning of '" + variable +
-                      "' must be uniform to sample the convolution");
-      }
+    if (!funcs::sameEdges(axis->edges,
+                          funcs::uniformEdges(lo, hi, axis->bins()))) {
+      call.fail(ErrorCode::kInvalidValue, "conv_var",
+                "the 'cache' binning of '" + variable +
+                    "' must be uniform to sample the convolution");
     }
     return {lo, hi, axis->bins()};
   }
-  graph::Range range{-HUGE_VAL, HUGE_VAL};
-  std::size_t bins = kDefaultBins;
-  if (const graph::Axis* axis = findAxis(doc, "default_domain", variable)) {
-    if (axis->min) range.lo = *axis->min;
-    if (axis->max) range.hi = *axis->max;
-    if (axis->bins() > 0) bins = axis->bins();
-  }
-  auto bound = call.context().ranges.find(variable);
-  if (bound != call.context().ranges.end()) range = bound->second;
-  if (!std::isfinite(range.lo) || !std::isfinite(range.hi)) {
+  const graph::Range range = funcs::variableRange(b, call.context(), variable);
+  const graph::Axis* axis = b.document().domainAxis(variable);
+  const std::size_t bins =
+      axis && axis->bins() > 0 ? axis->bins() : kDefaultBins;
+  if (!range.isFinite()) {
     call.fail(ErrorCode::kInvalidValue, "conv_var",
               "the convolution variable '" + variable +
                   "' needs a finite range (a data axis, the default_domain "
                   "or a 'cache' domain) to be sampled on");
   }
   return {range.lo, range.hi, std::max(bins, kDefaultCacheBins)};
-}
-
-std::string distributionName(Call& call, const std::string& key) {
-  const graph::Ref& ref = call.ref(key);
-  if (ref.isNumber()) {
-    call.fail(ErrorCode::kSchema, key, "must name a distribution");
-  }
-  return ref.name;
 }
 
 }  // namespace
@@ -259,12 +243,9 @@ LogPdf fftConvolution(Call& call) {
     call.fail(ErrorCode::kSchema, "conv_func",
               "a convolution in a function of the variable is not supported");
   }
-  const std::string variable = call.variable("conv_var");
-  if (variable.empty()) {
-    call.fail(ErrorCode::kSchema, "conv_var", "must name a variable");
-  }
-  const std::string pdf1 = distributionName(call, "pdf1");
-  const std::string pdf2 = distributionName(call, "pdf2");
+  const std::string variable = call.name("conv_var");
+  const std::string pdf1 = call.name("pdf1");
+  const std::string pdf2 = call.name("pdf2");
   const double order = call.number("ipOrder", 2.0);
   if (!(order >= 0 && order <= kernels::kMaxInterpolationOrder) ||
       order != std::floor(order)) {

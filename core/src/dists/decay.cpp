@@ -37,10 +37,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 #include "dists/distributions.hpp"
 #include "dists/kernels.hpp"
+#include "funcs/functions.hpp"
 
 namespace hs3::dists {
 
@@ -48,7 +48,6 @@ using graph::Op;
 
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kLogTwo = 0.69314718055994530942;
 
 enum class Basis { kSingleSided = 0, kDoubleSided = 1, kFlipped = 2 };
@@ -122,33 +121,15 @@ void expand(Call& call, const graph::ObjectSpec& spec, NodeId weight, int depth,
                 "resolution models nest more than 16 mixtures deep");
   }
   graph::Program& p = call.program();
-  std::vector<std::string> summands;
-  for (const graph::Ref& r : inner.field("summands").items) {
-    if (r.isNumber()) {
-      inner.fail(ErrorCode::kSchema, "summands",
-                 "must list resolution model names");
-    }
-    summands.push_back(r.name);
-  }
-  const std::vector<NodeId> c = inner.nodes("coefficients");
-  const std::size_t n = summands.size();
-  if (n == 0 || (c.size() != n && c.size() + 1 != n)) {
-    inner.fail(ErrorCode::kShapeMismatch, "coefficients",
-               "has " + std::to_string(c.size()) + " entries for " +
-                   std::to_string(n) + " summands (give N or N-1)");
-  }
-  NodeId sum = p.constant(0.0);
-  for (NodeId ci : c) sum = p.apply(Op::kAdd, {sum, ci});
-  for (std::size_t i = 0; i < n; ++i) {
-    NodeId w;
-    if (c.size() == n) {
-      w = p.apply(Op::kDiv, {c[i], sum});
-    } else {
-      w = i < c.size() ? c[i] : p.apply(Op::kSub, {p.constant(1.0), sum});
-    }
-    const std::string where = inner.field("summands").path;
-    expand(call, findModel(call, summands[i], where), times(p, weight, w),
-           depth + 1, out);
+  const std::vector<std::string> summands = inner.names("summands");
+  const std::vector<NodeId> weights =
+      funcs::mixtureWeights(inner, summands.size(), "summands",
+                            funcs::FullCoefficients::kDividedBySum)
+          .weights;
+  const std::string where = inner.field("summands").path;
+  for (std::size_t i = 0; i < summands.size(); ++i) {
+    expand(call, findModel(call, summands[i], where),
+           times(p, weight, weights[i]), depth + 1, out);
   }
 }
 
@@ -174,7 +155,7 @@ Range timeRange(Call& call) {
   if (context.bound.count(t) && range != context.ranges.end()) {
     return range->second;
   }
-  return {-kInf, kInf};
+  return Range::wholeLine();
 }
 
 NodeId logAddExp(graph::Program& p, NodeId a, NodeId b) {
@@ -310,13 +291,9 @@ namespace {
 // The Gaussian and delta models of the resolution model of a decay, with
 // their weights.
 std::vector<Component> componentsOf(Call& call) {
-  const graph::Ref& model = call.ref("resolutionModel");
-  if (model.isNumber()) {
-    call.fail(ErrorCode::kSchema, "resolutionModel",
-              "must name a resolution model");
-  }
+  const std::string model = call.name("resolutionModel");
   std::vector<Component> components;
-  expand(call, findModel(call, model.name, call.field("resolutionModel").path),
+  expand(call, findModel(call, model, call.field("resolutionModel").path),
          graph::kNoNode, 0, components);
   return components;
 }
@@ -346,16 +323,14 @@ NodeId logWeightedSum(graph::Program& p,
   if (components.size() == 1 && components.front().weight == graph::kNoNode) {
     return logs.front();
   }
-  NodeId top = logs.front();
-  for (std::size_t i = 1; i < logs.size(); ++i) {
-    top = p.apply(Op::kMax, {top, logs[i]});
-  }
-  NodeId sum = p.constant(0.0);
+  const NodeId top = funcs::fold(p, Op::kMax, logs, -kInf);
+  std::vector<NodeId> terms;
   for (std::size_t i = 0; i < logs.size(); ++i) {
     const NodeId scaled =
         p.apply(Op::kExp, {p.apply(Op::kSub, {logs[i], top})});
-    sum = p.apply(Op::kAdd, {sum, times(p, components[i].weight, scaled)});
+    terms.push_back(times(p, components[i].weight, scaled));
   }
+  const NodeId sum = funcs::fold(p, Op::kAdd, terms, 0.0);
   return p.apply(
       Op::kSelect,
       {p.apply(Op::kGreater, {top, p.constant(-kInf)}),

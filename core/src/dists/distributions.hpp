@@ -7,6 +7,7 @@
 namespace hs3::dists {
 
 using graph::Call;
+using graph::kInf;
 using graph::LogPdf;
 using graph::NodeId;
 using graph::Range;
@@ -29,6 +30,9 @@ NodeId uniformLogIntegral(Call& call, const std::string& var, Range range);
 NodeId lognormalLogDensity(Call& call);
 NodeId lognormalLogIntegral(Call& call, const std::string& var, Range range);
 NodeId poissonLogDensity(Call& call);
+// n ln(nu) - nu - lgamma(n + 1), the log of the continued Poisson
+// probability of n when nu is expected, with 0 ln 0 taken as 0.
+NodeId logPoisson(graph::Program& p, NodeId n, NodeId nu);
 
 // polynomial.cpp: polynomial, chebychev, bernstein
 NodeId polynomialLogDensity(Call& call);

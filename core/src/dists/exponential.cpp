@@ -2,7 +2,6 @@
 // exp(-c x)), uniform, lognormal, and the Poisson mass function.
 
 #include <cmath>
-#include <limits>
 
 #include "dists/distributions.hpp"
 #include "dists/kernels.hpp"
@@ -18,8 +17,7 @@ NodeId exponentialLogDensity(Call& call) {
 }
 
 NodeId exponentialLogIntegral(Call& call, const std::string& var, Range range) {
-  if (var != call.variable("x") || !std::isfinite(range.lo) ||
-      !std::isfinite(range.hi)) {
+  if (var != call.variable("x") || !range.isFinite()) {
     return graph::kNoNode;
   }
   return call.program().apply(Op::kLogExpIntegral, {call.node("c")}, 0,
@@ -33,7 +31,7 @@ NodeId uniformLogIntegral(Call& call, const std::string& var, Range range) {
   for (const graph::Ref& r : call.field("x").items) {
     isVariable = isVariable || r.name == var;
   }
-  if (!isVariable || !std::isfinite(range.lo) || !std::isfinite(range.hi)) {
+  if (!isVariable || !range.isFinite()) {
     return graph::kNoNode;
   }
   return call.program().constant(std::log(range.hi - range.lo));
@@ -56,8 +54,7 @@ NodeId lognormalLogIntegral(Call& call, const std::string& var, Range range) {
   const NodeId mu = call.node("mu");
   const NodeId sigma = call.node("sigma");
   auto standardise = [&](double bound) {
-    if (!(bound > 0))
-      return p.constant(-std::numeric_limits<double>::infinity());
+    if (!(bound > 0)) return p.constant(-kInf);
     if (!std::isfinite(bound)) return p.constant(bound);
     return p.apply(
         Op::kDiv,
@@ -70,20 +67,34 @@ NodeId lognormalLogIntegral(Call& call, const std::string& var, Range range) {
                           {standardise(range.lo), standardise(range.hi)})});
 }
 
-// The continued Poisson exp(x ln l - l - lgamma(x + 1)), which Asimov data
-// need; `integer: true` (ROOT) rounds x down first.
+NodeId logPoisson(graph::Program& p, NodeId n, NodeId nu) {
+  // n ln(nu) as scipy's xlogy: an empty bin where nothing is expected
+  // costs nothing. The product stays wherever ln(nu) is finite, so that
+  // its derivative in n at n = 0 is still ln(nu); where it is replaced by
+  // 0 the selection passes no adjoint on, so ln(0) gives no 0 * inf.
+  const NodeId product = p.apply(Op::kMul, {n, p.apply(Op::kLog, {nu})});
+  const NodeId finiteLog =
+      p.apply(Op::kAnd, {p.apply(Op::kGreater, {nu, p.constant(0.0)}),
+                         p.apply(Op::kLess, {nu, p.constant(kInf)})});
+  const NodeId keep = p.apply(
+      Op::kOr, {p.apply(Op::kNotIdentical, {n, p.constant(0.0)}), finiteLog});
+  const NodeId observed =
+      p.apply(Op::kSelect, {keep, product, p.constant(0.0)});
+  return p.apply(
+      Op::kSub,
+      {p.apply(Op::kSub, {observed, nu}),
+       p.apply(Op::kLgamma, {p.apply(Op::kAdd, {n, p.constant(1.0)})})});
+}
+
+// The continued Poisson, which Asimov data need; `integer: true` (ROOT)
+// rounds x down first.
 NodeId poissonLogDensity(Call& call) {
   graph::Program& p = call.program();
   NodeId x = call.node("x");
   if (call.has("integer") && call.number("integer", 0.0) != 0) {
     x = p.apply(Op::kFloor, {x});
   }
-  const NodeId mean = call.node("mean");
-  return p.apply(
-      Op::kSub,
-      {p.apply(Op::kSub,
-               {p.apply(Op::kMul, {x, p.apply(Op::kLog, {mean})}), mean}),
-       p.apply(Op::kLgamma, {p.apply(Op::kAdd, {x, p.constant(1.0)})})});
+  return logPoisson(p, x, call.node("mean"));
 }
 
 }  // namespace hs3::dists

@@ -13,6 +13,7 @@ namespace hs3::kernels {
 constexpr double kPi = 3.14159265358979323846;
 constexpr double kSqrtTwo = 1.41421356237309504880;
 constexpr double kLogSqrtTwoPi = 0.91893853320467274178;
+constexpr double kTwoOverSqrtPi = 1.12837916709551257390;
 
 using ValueAndSlope = hf::ValueAndSlope;
 
@@ -54,7 +55,6 @@ inline LogInterval logNormalInterval(double lo, double hi) {
 // terms fall below 1e-17 by the tenth at x >= 20.
 inline ValueAndSlope logErfc(double x) {
   constexpr double kLogSqrtPi = 0.57236494292470008707;
-  constexpr double kTwoOverSqrtPi = 1.12837916709551257390;
   if (!(x >= 20.0)) {
     const double value = std::log(std::erfc(x));
     return {value, -kTwoOverSqrtPi * std::exp(-x * x - value)};

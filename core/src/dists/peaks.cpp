@@ -6,7 +6,6 @@
 // line shape of the HS3 text (normalised numerically).
 
 #include <cmath>
-#include <limits>
 
 #include "dists/distributions.hpp"
 #include "dists/kernels.hpp"
@@ -16,10 +15,6 @@ namespace hs3::dists {
 using graph::Op;
 
 namespace {
-
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
-bool isWholeLine(Range range) { return range.lo == -kInf && range.hi == kInf; }
 
 [[noreturn]] void failAt(Call& call, const graph::Record& record,
                          ErrorCode code, const std::string& message) {
@@ -70,7 +65,7 @@ NodeId generalizedNormalLogDensity(Call& call) {
 NodeId generalizedNormalLogIntegral(Call& call, const std::string& var,
                                     Range range) {
   if ((var != call.variable("x") && var != call.variable("mean")) ||
-      !isWholeLine(range)) {
+      !range.isWholeLine()) {
     return graph::kNoNode;
   }
   graph::Program& p = call.program();
@@ -162,7 +157,7 @@ NodeId gammaLogDensity(Call& call) {
 // Over the whole line of x or of mu: Gamma(gamma) beta^gamma.
 NodeId gammaLogIntegral(Call& call, const std::string& var, Range range) {
   if ((var != call.variable("x") && var != call.variable("mu")) ||
-      !isWholeLine(range)) {
+      !range.isWholeLine()) {
     return graph::kNoNode;
   }
   graph::Program& p = call.program();

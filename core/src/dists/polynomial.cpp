@@ -25,8 +25,7 @@ NodeId weightedSum(graph::Program& p, const std::vector<NodeId>& coefficients,
 Range rangeOf(Call& call, const std::string& key) {
   const std::string var = call.variable(key);
   auto it = call.context().ranges.find(var);
-  if (it == call.context().ranges.end() || !std::isfinite(it->second.lo) ||
-      !std::isfinite(it->second.hi)) {
+  if (it == call.context().ranges.end() || !it->second.isFinite()) {
     call.fail(ErrorCode::kInvalidValue, key,
               "its variable '" + var +
                   "' needs a finite range (it is rescaled to [-1, 1])");
@@ -58,8 +57,7 @@ NodeId polynomialLogDensity(Call& call) {
 }
 
 NodeId polynomialLogIntegral(Call& call, const std::string& var, Range range) {
-  if (var != call.variable("x") || !std::isfinite(range.lo) ||
-      !std::isfinite(range.hi)) {
+  if (var != call.variable("x") || !range.isFinite()) {
     return graph::kNoNode;
   }
   graph::Program& p = call.program();
@@ -95,8 +93,7 @@ NodeId chebychevLogDensity(Call& call) {
 }
 
 NodeId chebychevLogIntegral(Call& call, const std::string& var, Range range) {
-  if (var != call.variable("x") || !std::isfinite(range.lo) ||
-      !std::isfinite(range.hi)) {
+  if (var != call.variable("x") || !range.isFinite()) {
     return graph::kNoNode;
   }
   graph::Program& p = call.program();
@@ -136,8 +133,7 @@ NodeId bernsteinLogDensity(Call& call) {
 }
 
 NodeId bernsteinLogIntegral(Call& call, const std::string& var, Range range) {
-  if (var != call.variable("x") || !std::isfinite(range.lo) ||
-      !std::isfinite(range.hi)) {
+  if (var != call.variable("x") || !range.isFinite()) {
     return graph::kNoNode;
   }
   graph::Program& p = call.program();

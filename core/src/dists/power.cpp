@@ -5,7 +5,6 @@
 // gamma functions and so are left to the Builder's quadrature.
 
 #include <cmath>
-#include <limits>
 
 #include "dists/distributions.hpp"
 
@@ -14,10 +13,6 @@ namespace hs3::dists {
 using graph::Op;
 
 namespace {
-
-bool isFinite(Range range) {
-  return std::isfinite(range.lo) && std::isfinite(range.hi);
-}
 
 struct PowerTerms {
   std::vector<NodeId> coefficients;
@@ -117,7 +112,7 @@ NodeId powerSumLogDensity(Call& call) {
 // A literal exponent is integrated when the program is built (any sign of
 // the range its power allows); an exponent that varies needs 0 < lo.
 NodeId powerSumLogIntegral(Call& call, const std::string& var, Range range) {
-  if (var != call.variable("x") || !isFinite(range)) return graph::kNoNode;
+  if (var != call.variable("x") || !range.isFinite()) return graph::kNoNode;
   graph::Program& p = call.program();
   const PowerTerms terms = powerTerms(call);
   const std::vector<graph::Ref>& exponents = call.field("exponents").items;
@@ -176,7 +171,7 @@ NodeId expPolynomialLogDensity(Call& call) {
 // numerically.
 NodeId expPolynomialLogIntegral(Call& call, const std::string& var,
                                 Range range) {
-  if (var != call.variable("x") || !isFinite(range)) return graph::kNoNode;
+  if (var != call.variable("x") || !range.isFinite()) return graph::kNoNode;
   graph::Program& p = call.program();
   const ExpPolynomial poly = expPolynomial(call);
   const std::size_t n = poly.coefficients.size();

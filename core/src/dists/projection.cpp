@@ -118,7 +118,7 @@ NodeId logMarginal(Call& call, const Group& group) {
   box.ranges = call.context().ranges;
   for (const std::string& y : group.integrated) {
     const Range range = funcs::variableRange(b, call.context(), y);
-    if (!std::isfinite(range.lo) || !std::isfinite(range.hi)) {
+    if (!range.isFinite()) {
       call.fail(ErrorCode::kInvalidValue, "observables",
                 "the integrated observable '" + y +
                     "' has no finite range; give it a min and max in the "
@@ -148,22 +148,15 @@ NodeId logMarginal(Call& call, const Group& group) {
 LogPdf projection(Call& call) {
   Builder& b = call.builder();
   graph::Program& p = call.program();
-  const graph::Ref& inputRef = call.ref("input_pdf");
-  if (inputRef.isNumber()) {
-    call.fail(ErrorCode::kSchema, "input_pdf", "must name a distribution");
-  }
-  if (!b.findDistribution(inputRef.name)) {
+  const std::string input = call.name("input_pdf");
+  if (!b.findDistribution(input)) {
     call.fail(ErrorCode::kUnknownName, "input_pdf",
-              "no distribution named '" + inputRef.name + "'");
+              "no distribution named '" + input + "'");
   }
-  const std::string& input = inputRef.name;
   // Observables the input does not depend on are ignored, as ROOT does.
   std::vector<std::string> integrated;
-  for (const graph::Ref& r : call.field("observables").items) {
-    if (r.isNumber()) {
-      call.fail(ErrorCode::kSchema, "observables", "must list variable names");
-    }
-    if (b.dependsOn(input, r.name)) insertOnce(integrated, r.name);
+  for (const std::string& o : call.names("observables")) {
+    if (b.dependsOn(input, o)) insertOnce(integrated, o);
   }
 
   std::vector<std::string> factors;

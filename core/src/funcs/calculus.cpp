@@ -28,24 +28,6 @@ using graph::Range;
 
 namespace {
 
-std::vector<std::string> names(Call& call, const std::string& key) {
-  std::vector<std::string> out;
-  for (const graph::Ref& r : call.field(key).items) {
-    if (r.isNumber()) {
-      call.fail(ErrorCode::kSchema, key, "must list variable names");
-    }
-    out.push_back(r.name);
-  }
-  return out;
-}
-
-// The name a key must hold, refusing numbers.
-std::string nameOf(Call& call, const std::string& key) {
-  const graph::Ref& r = call.ref(key);
-  if (r.isNumber()) call.fail(ErrorCode::kSchema, key, "must be a name");
-  return r.name;
-}
-
 bool sameSet(std::vector<std::string> a, std::vector<std::string> b) {
   std::sort(a.begin(), a.end());
   std::sort(b.begin(), b.end());
@@ -236,8 +218,8 @@ NodeId combine(graph::Program& p, ShiftedFunction& f,
 // derivative and refuses higher orders; those give NaN here.
 NodeId derivative(Call& call) {
   graph::Program& p = call.program();
-  const std::string function = nameOf(call, "function");
-  const std::string variable = nameOf(call, "x");
+  const std::string function = call.name("function");
+  const std::string variable = call.name("x");
   if (!call.builder().findFunction(function) &&
       !call.builder().findDistribution(function)) {
     call.fail(ErrorCode::kUnknownName, "function",
@@ -264,7 +246,7 @@ NodeId derivative(Call& call) {
                   std::to_string(static_cast<int>(order)));
   }
   ShiftedFunction f(call, function, variable,
-                    call.has("normalization") ? names(call, "normalization")
+                    call.has("normalization") ? call.names("normalization")
                                               : std::vector<std::string>{});
   const Range range = f.range();
   if (range.hi - range.lo < 2 * h) {
@@ -338,8 +320,8 @@ NodeId integral(Call& call) {
   Builder& b = call.builder();
   graph::Program& p = call.program();
   const std::string& where = call.spec().path;
-  const std::string integrand = nameOf(call, "integrand");
-  const std::vector<std::string> variables = names(call, "variables");
+  const std::string integrand = call.name("integrand");
+  const std::vector<std::string> variables = call.names("variables");
   const bool isDistribution = b.findDistribution(integrand) != nullptr;
   if (!isDistribution && !b.findFunction(integrand)) {
     call.fail(ErrorCode::kUnknownName, "integrand",
@@ -420,7 +402,7 @@ NodeId integral(Call& call) {
   const NodeId logIntegral =
       b.logIntegralNumeric(variables, box, logDensity, where);
   if (!call.has("normalization")) return p.apply(Op::kExp, {logIntegral});
-  if (!sameSet(names(call, "normalization"), variables)) {
+  if (!sameSet(call.names("normalization"), variables)) {
     call.fail(ErrorCode::kInvalidValue, "normalization",
               "integrals of a density normalised over other variables than "
               "the integrated ones are not supported");

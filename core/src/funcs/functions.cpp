@@ -12,8 +12,6 @@ using graph::Call;
 using graph::NodeId;
 using graph::Op;
 
-namespace {
-
 NodeId fold(graph::Program& p, Op op, const std::vector<NodeId>& items,
             double empty) {
   if (items.empty()) return p.constant(empty);
@@ -23,6 +21,27 @@ NodeId fold(graph::Program& p, Op op, const std::vector<NodeId>& items,
   }
   return total;
 }
+
+MixtureWeights mixtureWeights(Call& call, std::size_t parts,
+                              const std::string& partsKey,
+                              FullCoefficients full) {
+  graph::Program& p = call.program();
+  const std::vector<NodeId> c = call.nodes("coefficients");
+  if (parts == 0 || (c.size() != parts && c.size() + 1 != parts)) {
+    call.fail(ErrorCode::kShapeMismatch, "coefficients",
+              "has " + std::to_string(c.size()) + " entries for " +
+                  std::to_string(parts) + " " + partsKey + " (give N or N-1)");
+  }
+  MixtureWeights out{c, fold(p, Op::kAdd, c, 0.0), c.size() == parts};
+  if (!out.full) {
+    out.weights.push_back(p.apply(Op::kSub, {p.constant(1.0), out.sum}));
+  } else if (full == FullCoefficients::kDividedBySum) {
+    for (NodeId& w : out.weights) w = p.apply(Op::kDiv, {w, out.sum});
+  }
+  return out;
+}
+
+namespace {
 
 kernels::InterpCode codeOf(Call& call, double code, bool flexible) {
   switch (static_cast<int>(code)) {
@@ -238,20 +257,13 @@ NodeId recursiveFraction(Call& call) {
 NodeId weightedSum(Call& call) {
   graph::Program& p = call.program();
   const std::vector<NodeId> samples = call.nodes("samples");
-  const std::vector<NodeId> c = call.nodes("coefficients");
-  if (samples.empty() ||
-      (c.size() != samples.size() && c.size() + 1 != samples.size())) {
-    call.fail(ErrorCode::kShapeMismatch, "coefficients",
-              "has " + std::to_string(c.size()) + " entries for " +
-                  std::to_string(samples.size()) + " samples (give N or N-1)");
-  }
+  const std::vector<NodeId> weights =
+      mixtureWeights(call, samples.size(), "samples",
+                     FullCoefficients::kAsWeights)
+          .weights;
   std::vector<NodeId> terms;
   for (std::size_t i = 0; i < samples.size(); ++i) {
-    const NodeId weight =
-        i < c.size()
-            ? c[i]
-            : p.apply(Op::kSub, {p.constant(1.0), fold(p, Op::kAdd, c, 0.0)});
-    terms.push_back(p.apply(Op::kMul, {weight, samples[i]}));
+    terms.push_back(p.apply(Op::kMul, {weights[i], samples[i]}));
   }
   return fold(p, Op::kAdd, terms, 0.0);
 }

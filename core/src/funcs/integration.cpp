@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <set>
 
 namespace hs3::funcs {
@@ -14,8 +13,6 @@ using graph::Op;
 using graph::Range;
 
 namespace {
-
-constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // The variable of a one-dimensional histogram function (histogram, or step
 // with contents or parameters), empty for any other object.
@@ -29,15 +26,6 @@ std::string histogramVariable(const ObjectSpec& spec) {
     return variables->second.items.front().name;
   }
   return spec.axes.front().name;
-}
-
-bool sameEdges(const std::vector<double>& a, const std::vector<double>& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const double scale = std::max(1.0, std::abs(a[i]));
-    if (std::abs(a[i] - b[i]) > 1e-12 * scale) return false;
-  }
-  return true;
 }
 
 // The names an object refers to: its keys' names, the names of its
@@ -89,19 +77,37 @@ bool collectEdges(Builder& builder, const std::string& name,
 
 }  // namespace
 
+bool sameEdges(const std::vector<double>& a, const std::vector<double>& b) {
+  // Relative to the edge, at least 1. Edges that one writer lists in
+  // decimal and another computes from nbins, min and max differ by
+  // rounding or a shortened last digit, which this accepts; only bins
+  // narrower than 1e-9 of their position, which no model has, could be
+  // confused, and taking such near-equal edges as one binning moves an
+  // integral by no more than that.
+  constexpr double kTolerance = 1e-9;
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const double scale = std::max(1.0, std::abs(a[i]));
+    if (std::abs(a[i] - b[i]) > kTolerance * scale) return false;
+  }
+  return true;
+}
+
+std::vector<double> uniformEdges(double lo, double hi, std::size_t bins) {
+  std::vector<double> edges;
+  for (std::size_t i = 0; i <= bins; ++i) {
+    edges.push_back(lo + (hi - lo) * static_cast<double>(i) /
+                             static_cast<double>(bins));
+  }
+  return edges;
+}
+
 Range variableRange(const Builder& builder, const graph::Context& context,
                     const std::string& variable) {
   auto bound = context.ranges.find(variable);
   if (bound != context.ranges.end()) return bound->second;
-  const graph::Document& document = builder.document();
-  const graph::Axis* axis = nullptr;
-  for (const graph::DomainSpec& domain : document.domains) {
-    for (const graph::Axis& a : domain.axes) {
-      if (a.name != variable) continue;
-      if (!axis || domain.name == "default_domain") axis = &a;
-    }
-  }
-  Range range{-kInf, kInf};
+  const graph::Axis* axis = builder.document().domainAxis(variable);
+  Range range = Range::wholeLine();
   if (axis && axis->min) range.lo = *axis->min;
   if (axis && axis->max) range.hi = *axis->max;
   return range;

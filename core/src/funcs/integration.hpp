@@ -1,7 +1,7 @@
 // Integrals that functions and distributions take of other objects: the
-// range a variable runs over, exact integrals of values that are constant
-// on the bins of their histograms, and integrals of values of either sign
-// by quadrature.
+// range a variable runs over, the binnings of histograms, exact integrals of
+// values that are constant on the bins of their histograms, and integrals of
+// values of either sign by quadrature.
 //
 //   const graph::Range r = variableRange(builder, context, "x");
 //   if (auto edges = piecewiseConstantEdges(builder, {"h"}, "x")) ...
@@ -28,6 +28,15 @@ using ValueBuilder =
 graph::Range variableRange(const graph::Builder& builder,
                            const graph::Context& context,
                            const std::string& variable);
+
+// Whether two lists of bin edges make the same binning: edges that differ
+// by rounding, as when one writer lists edges that another computes from
+// nbins, min and max, count as equal.
+bool sameEdges(const std::vector<double>& a, const std::vector<double>& b);
+
+// The edges of `bins` equal bins from lo to hi, each computed from lo and
+// hi directly so that no rounding accumulates along the axis.
+std::vector<double> uniformEdges(double lo, double hi, std::size_t bins);
 
 // The bin edges along `variable` of the one-dimensional histograms through
 // which alone the objects `names` depend on it, so that they are constant on

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <sstream>
 
 #include "graph/quadrature.hpp"
@@ -12,8 +11,6 @@
 namespace hs3::graph {
 
 namespace {
-
-constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // Keys whose strings are settings, not references to other objects.
 bool isSettingKey(const std::string& key) {
@@ -105,6 +102,26 @@ std::string Call::variable(const std::string& key) const {
   auto it = spec_.fields.find(key);
   if (it == spec_.fields.end() || it->second.items.size() != 1) return "";
   return it->second.items.front().name;
+}
+
+std::string Call::name(const std::string& key) const {
+  const Ref& r = ref(key);
+  if (r.isNumber()) {
+    fail(ErrorCode::kSchema, key, "'" + key + "' must be a name, not a number");
+  }
+  return r.name;
+}
+
+std::vector<std::string> Call::names(const std::string& key) const {
+  std::vector<std::string> out;
+  for (const Ref& r : field(key).items) {
+    if (r.isNumber()) {
+      fail(ErrorCode::kSchema, key,
+           "'" + key + "' must list names, not numbers");
+    }
+    out.push_back(r.name);
+  }
+  return out;
 }
 
 void Call::fail(ErrorCode code, const std::string& key,
@@ -348,7 +365,7 @@ LogPdf Builder::logPdf(const std::string& name, Context& context,
         continue;
       }
       logZ = kind.logIntegral ? kind.logIntegral(call, field.items.front().name,
-                                                 {-kInf, kInf})
+                                                 Range::wholeLine())
                               : kNoNode;
       if (logZ != kNoNode) break;
     }

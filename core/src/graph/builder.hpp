@@ -10,7 +10,9 @@
 // (mixture, product, ...) normalise their parts themselves.
 #pragma once
 
+#include <cmath>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <set>
@@ -39,9 +41,17 @@ struct LogPdf {
   NodeId binExpected = kNoNode;
 };
 
+inline constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// The interval a variable runs over; either end may be infinite.
 struct Range {
   double lo = 0.0;
   double hi = 0.0;
+
+  // What a variable runs over when no data axis or domain bounds it.
+  static Range wholeLine() { return {-kInf, kInf}; }
+  bool isWholeLine() const { return lo == -kInf && hi == kInf; }
+  bool isFinite() const { return std::isfinite(lo) && std::isfinite(hi); }
 };
 
 struct Context {
@@ -79,6 +89,10 @@ class Call {
   double number(const std::string& key, double fallback) const;
   // The name a key refers to, empty when it holds a number.
   std::string variable(const std::string& key) const;
+  // The one name of a scalar key, and the names of a list; a number where
+  // a name must be is a schema error at the key's path.
+  std::string name(const std::string& key) const;
+  std::vector<std::string> names(const std::string& key) const;
   [[noreturn]] void fail(ErrorCode code, const std::string& key,
                          const std::string& message) const;
 

@@ -113,6 +113,9 @@ struct AnalysisSpec {
   std::string init;
 };
 
+// Which axes of the domains a lookup considers: any, or binned ones only.
+enum class AxisKind { kAny, kBinned };
+
 struct Document {
   std::string version;
   std::vector<ObjectSpec> distributions;
@@ -126,6 +129,23 @@ struct Document {
   // Distributions ROOT tagged BinnedLikelihood: on binned data they give
   // Poisson counts of expected events times density times bin volume.
   std::set<std::string> binnedLikelihood;
+
+  // The axis of `variable` in the domains, of the kind asked for: the
+  // default_domain's (where ROOT writes a variable's own range and
+  // binning), else that of the first domain that has one; null if none.
+  const Axis* domainAxis(const std::string& variable,
+                         AxisKind kind = AxisKind::kAny) const {
+    const Axis* found = nullptr;
+    for (const DomainSpec& domain : domains) {
+      for (const Axis& axis : domain.axes) {
+        if (axis.name != variable) continue;
+        if (kind == AxisKind::kBinned && axis.bins() == 0) continue;
+        if (domain.name == "default_domain") return &axis;
+        if (!found) found = &axis;
+      }
+    }
+    return found;
+  }
 };
 
 }  // namespace hs3::graph

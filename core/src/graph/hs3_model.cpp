@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <map>
 #include <set>
 
+#include "dists/distributions.hpp"
 #include "graph/builder.hpp"
 #include "graph/general_model.hpp"
 #include "histfactory/compiled_model.hpp"
@@ -56,8 +56,6 @@ struct ModelFactory {
 namespace graph {
 
 namespace {
-
-constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // The pairs and aux terms a selection names.
 struct Target {
@@ -225,16 +223,10 @@ class Settings {
     return p;
   }
 
-  // The range of an observable: its data axis, else the default domain.
+  // The range of an observable: its data axis, else its domain axis.
   Range range(const Axis& axis) const {
-    Range r{-kInf, kInf};
-    const Axis* fallback =
-        defaultDomain_ ? findNamed(defaultDomain_->axes, axis.name) : nullptr;
-    if (!fallback) {
-      for (const DomainSpec& d : doc_.domains) {
-        if (!fallback) fallback = findNamed(d.axes, axis.name);
-      }
-    }
+    Range r = Range::wholeLine();
+    const Axis* fallback = doc_.domainAxis(axis.name);
     if (axis.min) {
       r.lo = *axis.min;
     } else if (fallback && fallback->min) {
@@ -292,19 +284,6 @@ bool gaussianConstraint(const Document& doc, const Settings& settings,
   }
   sigma = valueOf(doc, settings, ref("sigma"));
   return true;
-}
-
-// sum_b ln Poisson(n_b | nu_b), with its ln n_b!; 0 ln 0 counts as 0.
-NodeId poissonCounts(Program& p, NodeId counts, NodeId expected) {
-  const NodeId observed =
-      p.apply(Op::kMul, {counts, p.apply(Op::kLog, {expected})});
-  const NodeId term =
-      p.apply(Op::kSelect, {p.apply(Op::kGreater, {counts, p.constant(0.0)}),
-                            observed, p.constant(0.0)});
-  const NodeId logFactorial =
-      p.apply(Op::kLgamma, {p.apply(Op::kAdd, {counts, p.constant(1.0)})});
-  return p.sum(
-      p.apply(Op::kSub, {p.apply(Op::kSub, {term, expected}), logFactorial}));
 }
 
 // A likelihood split into its histfactory_dist channels, which go through
@@ -625,7 +604,7 @@ std::shared_ptr<const Model> buildHs3Model(const Document& doc,
                         "' gives counts per bin; it pairs with binned data "
                         "of its binning");
       }
-      value = poissonCounts(p, weights, binExpected);
+      value = p.sum(dists::logPoisson(p, weights, binExpected));
     }
     constraints.insert(lp.once.begin(), lp.once.end());
     if (lp.expected != kNoNode && binExpected == kNoNode) {

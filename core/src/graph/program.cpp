@@ -15,8 +15,6 @@ namespace hs3::graph {
 
 namespace {
 
-constexpr double kTwoOverSqrtPi = 1.12837916709551257390;
-
 bool nearlyEqual(double a, double b) {
   if (a == b) return true;
   const double scale = std::max(std::abs(a), std::abs(b));
@@ -114,9 +112,9 @@ double unarySlope(Op op, double x, double y) {
     case Op::kTanh:
       return 1.0 - y * y;
     case Op::kErf:
-      return kTwoOverSqrtPi * std::exp(-x * x);
+      return kernels::kTwoOverSqrtPi * std::exp(-x * x);
     case Op::kErfc:
-      return -kTwoOverSqrtPi * std::exp(-x * x);
+      return -kernels::kTwoOverSqrtPi * std::exp(-x * x);
     case Op::kLgamma:
       return kernels::digamma(x);
     case Op::kSmoothAbs:
