@@ -14,6 +14,7 @@
 
 #include "hs3/log.hpp"
 #include "hs3/model.hpp"
+#include "io/hs3_legacy.hpp"
 
 namespace hs3::io {
 
@@ -553,6 +554,12 @@ bool isHs3Document(const Json& document) {
 }
 
 graph::Document readHs3Document(const Json& document) {
+  if (isLegacyHs3(document)) {
+    HS3_LOG(kWarning, "hs3")
+        << "a pre-standard HS3 file (ROOT 6.28 or older): read in the "
+           "current layout, to which the JSON paths of messages refer";
+    return readHs3Document(upgradeLegacyHs3(document));
+  }
   const JsonNode root(document, "");
   root.requireObject();
   graph::Document doc;
