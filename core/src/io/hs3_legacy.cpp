@@ -6,6 +6,13 @@ namespace hs3::io {
 
 namespace {
 
+// The string at `key`, or "" where there is none; the reader reports a
+// key of the wrong kind later, with its path.
+std::string stringAt(const Json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
 // {"x": {"min": 0, ...}, ...} -> [{"name": "x", "min": 0, ...}, ...]
 Json axesOf(const Json& variables) {
   if (!variables.is_object()) return variables;
@@ -40,7 +47,7 @@ void renameVariables(Json& object) {
 Json upgradeDistribution(Json dist) {
   if (!dist.is_object()) return dist;
   renameVariables(dist);
-  if (dist.value("type", "") != "histfactory_dist") return dist;
+  if (stringAt(dist, "type") != "histfactory_dist") return dist;
   // The binning sat on each sample's data; it belongs to the channel.
   if (dist.contains("samples") && dist["samples"].is_array()) {
     for (Json& sample : dist["samples"]) {
@@ -106,7 +113,7 @@ Json upgradeAnalysis(Json analysis) {
 // {"name": "p", "mu": {"value": 1}} -> {"name": "p", "parameters": [...]}
 Json upgradePoint(Json point) {
   if (!point.is_object() || point.contains("parameters")) return point;
-  Json upgraded = {{"name", point.value("name", "")},
+  Json upgraded = {{"name", point.contains("name") ? point["name"] : ""},
                    {"parameters", Json::array()}};
   for (auto it = point.begin(); it != point.end(); ++it) {
     if (it.key() == "name") continue;
