@@ -401,6 +401,33 @@ TEST_CASE("decay_dist gives each bin its share of the range of t",
   const std::vector<double> x = model->initialValues();
   CHECK(nll(model, x) == Approx(8.230373192010651).epsilon(kClosedForm));
   CHECK(worstGradientError(model, x) < 1e-6);
+
+  // A mixture of resolutions 0.3 and 1.0 (fraction 0.7) on the cut range
+  // [0.5, 6], where the two keep different shares of their mass: each is
+  // normalised over the range on its own, as RooAddModel does, so nu_b =
+  // 20 sum_i w_i (F_i(b_hi) - F_i(b_lo)) / (F_i(6) - F_i(0.5)) with F_i
+  // the exponnorm CDFs.
+  const std::string mixture = R"({"metadata": {"hs3_version": "0.2"},
+    "distributions": [
+      {"name": "narrow", "type": "gauss_resolution_model", "x": "t",
+       "mean": 0.0, "sigma": 0.3},
+      {"name": "wide", "type": "gauss_resolution_model", "x": "t",
+       "mean": 0.0, "sigma": 1.0},
+      {"name": "res", "type": "mixture_resolution_model",
+       "summands": ["narrow", "wide"], "coefficients": ["f"]},
+      {"name": "decay", "type": "decay_dist", "t": "t", "tau": "tau",
+       "resolutionModel": "res", "decayType": 0},
+      {"name": "model", "type": "bincounts_extended_dist", "rate": "nu",
+       "dist": "decay"}],
+    "data": [{"name": "obs", "type": "binned", "axes": [{"name": "t",
+      "edges": [0.5, 1, 2, 6]}], "contents": [5, 9, 7]}],
+    "parameter_points": [{"name": "default_values", "parameters": [
+      {"name": "tau", "value": 1.3}, {"name": "f", "value": 0.7},
+      {"name": "nu", "value": 20}]}]})";
+  const auto mixed = hs3::parseModel(mixture, {}, options);
+  const std::vector<double> y = mixed->initialValues();
+  CHECK(nll(mixed, y) == Approx(5.872380352879875).epsilon(kClosedForm));
+  CHECK(worstGradientError(mixed, y) < 1e-6);
 }
 
 TEST_CASE("bad input to the new types names its JSON path", "[hs3][types]") {

@@ -147,12 +147,16 @@ Basis basisOf(Call& call) {
   return static_cast<Basis>(static_cast<int>(type));
 }
 
-// The range of t where it is an observable; elsewhere the whole line.
+// The range of t where it is an observable, bound per event or being
+// integrated over (bin masses, normalisation over other observables);
+// elsewhere the whole line.
 Range timeRange(Call& call) {
   const std::string t = call.variable("t");
   const graph::Context& context = call.context();
   auto range = context.ranges.find(t);
-  if (context.bound.count(t) && range != context.ranges.end()) {
+  const bool observable =
+      context.bound.count(t) != 0 || context.integrated.count(t) != 0;
+  if (observable && range != context.ranges.end()) {
     return range->second;
   }
   return Range::wholeLine();

@@ -76,8 +76,14 @@ NodeId logPoisson(graph::Program& p, NodeId n, NodeId nu) {
   const NodeId finiteLog =
       p.apply(Op::kAnd, {p.apply(Op::kGreater, {nu, p.constant(0.0)}),
                          p.apply(Op::kLess, {nu, p.constant(kInf)})});
-  const NodeId keep = p.apply(
-      Op::kOr, {p.apply(Op::kNotIdentical, {n, p.constant(0.0)}), finiteLog});
+  // Only nu = 0 or +inf is replaced: a negative mean stays NaN, which the
+  // likelihood reports and a minimizer steps back from.
+  const NodeId zeroOrInfinite =
+      p.apply(Op::kAnd, {p.apply(Op::kGreaterEqual, {nu, p.constant(0.0)}),
+                         p.apply(Op::kNot, {finiteLog})});
+  const NodeId keep =
+      p.apply(Op::kOr, {p.apply(Op::kNotIdentical, {n, p.constant(0.0)}),
+                        p.apply(Op::kNot, {zeroOrInfinite})});
   const NodeId observed =
       p.apply(Op::kSelect, {keep, product, p.constant(0.0)});
   return p.apply(

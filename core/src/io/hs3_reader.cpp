@@ -7,6 +7,7 @@
 
 #include "io/hs3_reader.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <set>
@@ -476,11 +477,17 @@ graph::DataSet readData(const JsonNode& node) {
                                std::to_string(data.axes.size()) + " axes");
       }
       // An entry outside its axis cannot be an event of a density
-      // normalised over the axis; ROOT never writes one.
+      // normalised over the axis. ROOT before 6.28 let values 1e-6 beyond
+      // a bound in (a float branch rounded up), so that much is allowed.
       for (std::size_t k = 0; k < data.axes.size(); ++k) {
         const graph::Axis& axis = data.axes[k];
         const double v = data.entries.back()[k];
-        if ((axis.min && v < *axis.min) || (axis.max && v > *axis.max)) {
+        auto slack = [](double bound) {
+          return 1e-6 * std::max(1.0, std::abs(bound));
+        };
+        const bool below = axis.min && v < *axis.min - slack(*axis.min);
+        const bool above = axis.max && v > *axis.max + slack(*axis.max);
+        if (below || above || !std::isfinite(v)) {
           std::ostringstream message;
           message << "the value " << v << " lies outside the range ["
                   << axis.min.value_or(-HUGE_VAL) << ", "
