@@ -15,6 +15,7 @@
 #include "hs3/error.hpp"
 #include "hs3/load.hpp"
 #include "hs3/model.hpp"
+#include "load_error.hpp"
 
 namespace {
 
@@ -265,15 +266,6 @@ TEST_CASE("pyhf -> HS3 -> pyhf and HS3 -> pyhf -> HS3 keep the likelihood",
 
 TEST_CASE("bad HS3 input gives errors with the JSON path", "[hs3]") {
   const std::string head = R"({"metadata": {"hs3_version": "0.2"},)";
-  auto errorOf = [](const std::string& text) -> hs3::Error {
-    try {
-      hs3::parseModel(text, {}, {});
-    } catch (const hs3::Error& e) {
-      return e;
-    }
-    FAIL("no error for " << text);
-    return hs3::Error(hs3::ErrorCode::kIo, "", "");
-  };
   const std::string data =
       R"("data": [{"name": "d", "type": "unbinned", "axes": [{"name": "x",
          "min": 0, "max": 1}], "entries": [[0.5]]}],
@@ -283,16 +275,16 @@ TEST_CASE("bad HS3 input gives errors with the JSON path", "[hs3]") {
          "data": ["d"]}]})";
 
   SECTION("an unknown type lists the supported ones") {
-    const hs3::Error e =
-        errorOf(head + R"("distributions": [{"name": "g", "type": "banana_dist",
+    const hs3::Error e = hs3::test::loadError(
+        head + R"("distributions": [{"name": "g", "type": "banana_dist",
         "x": "x"}],)" +
-                data);
+        data);
     CHECK(e.code() == hs3::ErrorCode::kUnknownType);
     CHECK(e.path() == "distributions[0]");
     CHECK(std::string(e.what()).find("gaussian_dist") != std::string::npos);
   }
   SECTION("an unknown reference names itself") {
-    const hs3::Error e = errorOf(
+    const hs3::Error e = hs3::test::loadError(
         head + R"("distributions": [{"name": "g", "type": "gaussian_dist",
         "x": "x", "mean": "m", "sigma": "nowhere"}],)" +
         data);
@@ -301,7 +293,7 @@ TEST_CASE("bad HS3 input gives errors with the JSON path", "[hs3]") {
     CHECK(std::string(e.what()).find("nowhere") != std::string::npos);
   }
   SECTION("a cycle in the graph is refused") {
-    const hs3::Error e = errorOf(
+    const hs3::Error e = hs3::test::loadError(
         head + R"("distributions": [{"name": "g", "type": "gaussian_dist",
         "x": "x", "mean": "f1", "sigma": 1}], "functions": [
         {"name": "f1", "type": "sum", "summands": ["f2", "m"]},
@@ -312,7 +304,7 @@ TEST_CASE("bad HS3 input gives errors with the JSON path", "[hs3]") {
     CHECK(std::string(e.what()).find("cycle") != std::string::npos);
   }
   SECTION("an expression outside the grammar is refused") {
-    const hs3::Error e = errorOf(
+    const hs3::Error e = hs3::test::loadError(
         head + R"js("distributions": [{"name": "g", "type": "generic_dist",
         "expression": "system(m)"}],)js" +
         data);

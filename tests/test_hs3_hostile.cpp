@@ -14,6 +14,7 @@
 #include "hs3/error.hpp"
 #include "hs3/load.hpp"
 #include "hs3/model.hpp"
+#include "load_error.hpp"
 
 namespace {
 
@@ -55,16 +56,6 @@ double nll(const Doc& doc) {
   const auto model = hs3::parseModel(doc.text(), {}, {});
   hs3::Likelihood likelihood(model, model->observedData());
   return likelihood.value(model->initialValues().data());
-}
-
-hs3::Error errorOf(const Doc& doc) {
-  try {
-    hs3::parseModel(doc.text(), {}, {});
-  } catch (const hs3::Error& e) {
-    return e;
-  }
-  FAIL("no error for " << doc.text());
-  return hs3::Error(hs3::ErrorCode::kIo, "", "");
 }
 
 const std::string kGaussian =
@@ -127,7 +118,7 @@ TEST_CASE("widths, shapes and lifetimes given as literals must be positive",
     INFO(c.what);
     Doc doc;
     doc.distributions = c.distributions;
-    const hs3::Error e = errorOf(doc);
+    const hs3::Error e = hs3::test::loadError(doc.text());
     CHECK(e.code() == hs3::ErrorCode::kInvalidValue);
     CHECK(e.path() == c.path);
     CHECK(std::string(e.what()).find("positive") != std::string::npos);
@@ -141,7 +132,7 @@ TEST_CASE("widths, shapes and lifetimes given as literals must be positive",
          "x": ["g1"], "expected": [0.0]})";
     doc.parameters = parameter("g1", 1.0);
     doc.aux = R"("c")";
-    const hs3::Error e = errorOf(doc);
+    const hs3::Error e = hs3::test::loadError(doc.text());
     CHECK(e.code() == hs3::ErrorCode::kInvalidValue);
     CHECK(e.path() == "distributions[2].expected");
   }
@@ -257,7 +248,7 @@ TEST_CASE("sizes that would exhaust memory are refused", "[hs3][hostile]") {
                         kGaussian;
     doc.domains = R"({"name": "cache", "type": "product_domain", "axes":
         [{"name": "x", "min": -3, "max": 3, "nbins": 200000}]})";
-    const hs3::Error e = errorOf(doc);
+    const hs3::Error e = hs3::test::loadError(doc.text());
     CHECK(e.code() == hs3::ErrorCode::kLimitExceeded);
     CHECK(e.path() == "distributions[0].conv_var");
   }
@@ -269,7 +260,7 @@ TEST_CASE("sizes that would exhaust memory are refused", "[hs3][hostile]") {
                         kGaussian;
     doc.domains = R"({"name": "default_domain", "type": "product_domain",
         "axes": [{"name": "x", "min": -3, "max": 3, "nbins": 100000}]})";
-    const hs3::Error e = errorOf(doc);
+    const hs3::Error e = hs3::test::loadError(doc.text());
     CHECK(e.code() == hs3::ErrorCode::kLimitExceeded);
     CHECK(e.path() == "distributions[0].observable");
   }
@@ -319,7 +310,7 @@ TEST_CASE("functions refuse what doubles cannot hold", "[hs3][hostile]") {
     INFO(c.what);
     doc.functions = c.functions;
     doc.domains = c.domains;
-    const hs3::Error e = errorOf(doc);
+    const hs3::Error e = hs3::test::loadError(doc.text());
     CHECK(e.code() == hs3::ErrorCode::kInvalidValue);
     CHECK(e.path() == c.path);
   }
@@ -330,7 +321,7 @@ TEST_CASE("malformed keys of the new types name the key", "[hs3][hostile]") {
     Doc doc;
     doc.distributions = R"({"name": "pdf", "type": "power_sum_dist",
         "x": "x", "coefficients": [], "exponents": []})";
-    const hs3::Error e = errorOf(doc);
+    const hs3::Error e = hs3::test::loadError(doc.text());
     CHECK(e.code() == hs3::ErrorCode::kShapeMismatch);
     CHECK(e.path() == "distributions[0].coefficients");
   }
@@ -341,7 +332,7 @@ TEST_CASE("malformed keys of the new types name the key", "[hs3][hostile]") {
         "channels": [{"Gamma": 0.1}, {"Gamma": -0.1}]})";
     doc.lo = 0.5;
     doc.hi = 1.5;
-    const hs3::Error e = errorOf(doc);
+    const hs3::Error e = hs3::test::loadError(doc.text());
     CHECK(e.code() == hs3::ErrorCode::kInvalidValue);
     CHECK(e.path() == "distributions[0].channels[1]");
   }
@@ -349,7 +340,7 @@ TEST_CASE("malformed keys of the new types name the key", "[hs3][hostile]") {
     Doc doc;
     doc.distributions = R"({"name": "pdf", "type": "projected_dist",
         "input_pdf": 3, "observables": ["y"]})";
-    const hs3::Error e = errorOf(doc);
+    const hs3::Error e = hs3::test::loadError(doc.text());
     CHECK(e.code() == hs3::ErrorCode::kSchema);
     CHECK(e.path() == "distributions[0].input_pdf");
   }
@@ -365,7 +356,7 @@ TEST_CASE("malformed keys of the new types name the key", "[hs3][hostile]") {
       INFO(pdf);
       Doc doc;
       doc.distributions = pdf;
-      const hs3::Error e = errorOf(doc);
+      const hs3::Error e = hs3::test::loadError(doc.text());
       CHECK(e.code() == hs3::ErrorCode::kSchema);
       CHECK(e.path() == "distributions[0]");
       CHECK(std::string(e.what()).find("cycle") != std::string::npos);

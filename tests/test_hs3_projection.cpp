@@ -28,6 +28,7 @@
 #include "hs3/error.hpp"
 #include "hs3/load.hpp"
 #include "hs3/model.hpp"
+#include "load_error.hpp"
 
 namespace {
 
@@ -72,16 +73,6 @@ double nll(const std::shared_ptr<const hs3::Model>& model) {
   hs3::Likelihood likelihood(model, model->observedData());
   const std::vector<double> x = model->initialValues();
   return likelihood.value(x.data());
-}
-
-hs3::Error errorOf(const std::string& text) {
-  try {
-    load(text);
-  } catch (const hs3::Error& e) {
-    return e;
-  }
-  FAIL("no error for " << text);
-  return hs3::Error(hs3::ErrorCode::kIo, "", "");
 }
 
 }  // namespace
@@ -190,7 +181,7 @@ TEST_CASE("the per-event integrals follow the data they are given",
 
 TEST_CASE("bad projections name their JSON path", "[hs3][projection]") {
   SECTION("an unknown input") {
-    const hs3::Error e = errorOf(document(
+    const hs3::Error e = hs3::test::loadError(document(
         R"({"name": "proj", "type": "projected_dist", "input_pdf": "nowhere",
         "observables": ["y"]})",
         kEvents, kBox));
@@ -198,17 +189,17 @@ TEST_CASE("bad projections name their JSON path", "[hs3][projection]") {
     CHECK(e.path() == "distributions[0].input_pdf");
   }
   SECTION("an integrated observable without a finite range") {
-    const hs3::Error e =
-        errorOf(document(std::string(kCorrelated) +
-                             R"(, {"name": "proj", "type": "projected_dist",
+    const hs3::Error e = hs3::test::loadError(
+        document(std::string(kCorrelated) +
+                     R"(, {"name": "proj", "type": "projected_dist",
             "input_pdf": "f", "observables": ["y"]})",
-                         kEvents, R"({"name": "r", "min": -0.9, "max": 0.9})"));
+                 kEvents, R"({"name": "r", "min": -0.9, "max": 0.9})"));
     CHECK(e.code() == hs3::ErrorCode::kInvalidValue);
     CHECK(e.path() == "distributions[1].observables");
     CHECK(std::string(e.what()).find("'y'") != std::string::npos);
   }
   SECTION("more than three observables in all") {
-    const hs3::Error e = errorOf(document(
+    const hs3::Error e = hs3::test::loadError(document(
         R"json({"name": "f", "type": "generic_dist", "expression":
         "exp(-(x*x + y*y + z*z + w*w + r*x*y)/2)"},
         {"name": "proj", "type": "projected_dist", "input_pdf": "f",

@@ -16,6 +16,7 @@
 #include "hs3/error.hpp"
 #include "hs3/load.hpp"
 #include "hs3/model.hpp"
+#include "load_error.hpp"
 
 namespace {
 
@@ -86,16 +87,6 @@ double nll(const std::shared_ptr<const hs3::Model>& model,
 // numerical ones to the quadrature's accuracy.
 constexpr double kClosedForm = 1e-11;
 constexpr double kNumerical = 1e-8;
-
-hs3::Error errorOf(const std::string& text) {
-  try {
-    load(text);
-  } catch (const hs3::Error& e) {
-    return e;
-  }
-  FAIL("no error for " << text);
-  return hs3::Error(hs3::ErrorCode::kIo, "", "");
-}
 
 }  // namespace
 
@@ -433,7 +424,7 @@ TEST_CASE("decay_dist gives each bin its share of the range of t",
 TEST_CASE("bad input to the new types names its JSON path", "[hs3][types]") {
   const std::string data = "[0.5]";
   SECTION("a decayType outside 0, 1, 2") {
-    const hs3::Error e = errorOf(document(
+    const hs3::Error e = hs3::test::loadError(document(
         R"({"name": "pdf", "type": "decay_dist", "t": "t", "tau": 1.5,
             "resolutionModel": "truth", "decayType": 3},
            {"name": "truth", "type": "delta_resolution_model", "x": "t"})",
@@ -442,7 +433,7 @@ TEST_CASE("bad input to the new types names its JSON path", "[hs3][types]") {
     CHECK(e.path() == "distributions[0].decayType");
   }
   SECTION("exponents and coefficients of different lengths") {
-    const hs3::Error e = errorOf(document(
+    const hs3::Error e = hs3::test::loadError(document(
         R"({"name": "pdf", "type": "power_sum_dist", "x": "x",
             "coefficients": [1.0, 2.0], "exponents": [1.0]})",
         "x", 1, 4, "[2.5]", R"("unused": 0)"));
@@ -450,7 +441,7 @@ TEST_CASE("bad input to the new types names its JSON path", "[hs3][types]") {
     CHECK(e.path() == "distributions[0].exponents");
   }
   SECTION("an event outside its axis") {
-    const hs3::Error e = errorOf(document(
+    const hs3::Error e = hs3::test::loadError(document(
         R"({"name": "pdf", "type": "gaussian_dist", "x": "x", "mean": 0.0,
             "sigma": 1.0})",
         "x", -3, 3, "[0.5], [5.0]", R"("unused": 0)"));
@@ -459,7 +450,7 @@ TEST_CASE("bad input to the new types names its JSON path", "[hs3][types]") {
   }
   SECTION("a power not integrable over a range that holds 0") {
     // The integral of x^-2 over [-1, 2] diverges at 0.
-    const hs3::Error e = errorOf(document(
+    const hs3::Error e = hs3::test::loadError(document(
         R"({"name": "pdf", "type": "power_sum_dist", "x": "x",
             "coefficients": [1.0], "exponents": [-2.0]})",
         "x", -1, 2, data, R"("unused": 0)"));
@@ -468,7 +459,7 @@ TEST_CASE("bad input to the new types names its JSON path", "[hs3][types]") {
   }
   SECTION("a delta decay on a range outside its support") {
     // exp(-t/tau) for t >= 0 puts nothing on [-3, -1].
-    const hs3::Error e = errorOf(document(
+    const hs3::Error e = hs3::test::loadError(document(
         R"({"name": "pdf", "type": "decay_dist", "t": "t", "tau": 1.5,
             "resolutionModel": "truth", "decayType": 0},
            {"name": "truth", "type": "delta_resolution_model", "x": "t"})",
@@ -477,7 +468,7 @@ TEST_CASE("bad input to the new types names its JSON path", "[hs3][types]") {
     CHECK(e.path() == "distributions[0].decayType");
   }
   SECTION("a missing key") {
-    const hs3::Error e = errorOf(document(
+    const hs3::Error e = hs3::test::loadError(document(
         R"({"name": "pdf", "type": "generalized_normal_dist", "x": "x",
             "mean": 0.0, "alpha": 1.0})",
         "x", -1, 1, data, R"("unused": 0)"));
@@ -486,7 +477,7 @@ TEST_CASE("bad input to the new types names its JSON path", "[hs3][types]") {
     CHECK(std::string(e.what()).find("beta") != std::string::npos);
   }
   SECTION("a Breit-Wigner channel without its width") {
-    const hs3::Error e = errorOf(document(
+    const hs3::Error e = hs3::test::loadError(document(
         R"({"name": "pdf", "type": "relativistic_breit_wigner_dist",
             "mass": "x", "m_BW": 0.9, "channels": [{"Gamma": 0.1},
             {"m1": 0.14}]})",
