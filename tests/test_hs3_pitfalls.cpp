@@ -17,6 +17,7 @@
 #include "hs3/error.hpp"
 #include "hs3/load.hpp"
 #include "hs3/model.hpp"
+#include "load_error.hpp"
 
 namespace {
 
@@ -71,6 +72,40 @@ json single(const json& distributions, const json& data, const json& points,
           {"parameter_points", points},
           {"likelihoods",
            {{{"name", "L"}, {"distributions", {"p"}}, {"data", {"d"}}}}}};
+}
+
+// Signal [1, 2] times mu = 1 and background [3, 4] with the given
+// modifiers, observed [0, 5], next to the given distributions and
+// functions.
+json twoBinChannel(const json& backgroundModifiers, const json& others,
+                   const json& functions,
+                   const std::vector<std::pair<std::string, double>>& values) {
+  json distributions = {
+      {{"name", "model_SR"},
+       {"type", "histfactory_dist"},
+       {"axes", {{{"name", "obs"}, {"min", 0}, {"max", 2}, {"nbins", 2}}}},
+       {"samples",
+        {{{"name", "sig"},
+          {"data", {{"contents", {1.0, 2.0}}}},
+          {"modifiers", {{{"type", "normfactor"}, {"parameter", "mu"}}}}},
+         {{"name", "bkg"},
+          {"data", {{"contents", {3.0, 4.0}}}},
+          {"modifiers", backgroundModifiers}}}}}};
+  for (const json& d : others) distributions.push_back(d);
+  return {
+      {"metadata", {{"hs3_version", "0.2"}}},
+      {"distributions", distributions},
+      {"functions", functions},
+      {"data",
+       {{{"name", "obs_data"},
+         {"type", "binned"},
+         {"axes", {{{"name", "obs"}, {"min", 0}, {"max", 2}, {"nbins", 2}}}},
+         {"contents", {0, 5}}}}},
+      {"parameter_points", point(values)},
+      {"likelihoods",
+       {{{"name", "L"},
+         {"distributions", {"model_SR"}},
+         {"data", {"obs_data"}}}}}};
 }
 
 }  // namespace
@@ -372,6 +407,87 @@ TEST_CASE("HistFactory constraint words as ROOT and the spec spell them",
   const auto fixed = load(channel("Const"));
   CHECK(nll(fixed) == Approx(6.012160129283348).epsilon(1e-12));
   CHECK(fixed->parameters()[fixed->parameterIndex("alpha_ns")].fixed);
+}
+
+TEST_CASE("newest ROOT names the distribution that constrains a modifier",
+          "[hs3][pitfalls]") {
+  // The channel of the constraint-word test above, with alpha_ns = 0.5
+  // constrained by the Gaussian the modifier names: -ln L =
+  // -(poisson(nu).logpmf(n).sum() + norm(nominal, sigma).logpdf(0.5)).
+  const json normsys = {{"type", "normsys"},
+                        {"name", "ns"},
+                        {"parameter", "alpha_ns"},
+                        {"constraint", "alpha_nsConstraint"},
+                        {"data", {{"hi", 1.1}, {"lo", 0.9}}}};
+  auto withWidth = [&](double nominal, double sigma) {
+    return twoBinChannel(
+        json::array({normsys}),
+        json::array({gaussian("alpha_nsConstraint", "alpha_ns", "nom_alpha_ns",
+                              sigma)}),
+        json::array(),
+        {{"mu", 1.0}, {"alpha_ns", 0.5}, {"nom_alpha_ns", nominal}});
+  };
+  CHECK(nll(load(withWidth(0.0, 1.0))) ==
+        Approx(7.05609866248802).epsilon(1e-12));
+  CHECK(nll(load(withWidth(0.0, 0.5))) ==
+        Approx(6.737951481928076).epsilon(1e-12));
+  const auto shifted = load(withWidth(0.2, 0.5));
+  CHECK(nll(shifted) == Approx(6.417951481928076).epsilon(1e-12));
+  CHECK(worstGradientError(shifted, shifted->initialValues()) < 1e-6);
+  // pyhf states such a Gaussian in its measurement (auxdata, sigmas); the
+  // conversions keep it both ways.
+  const std::string pyhf =
+      hs3::convertModel(withWidth(0.2, 0.5).dump(), {}, "pyhf", {});
+  const std::string hs3Again = hs3::convertModel(pyhf, {}, "hs3", {});
+  for (const std::string& converted : {pyhf, hs3Again}) {
+    CHECK(nll(hs3::parseModel(converted, {}, {})) ==
+          Approx(6.417951481928076).epsilon(1e-12));
+  }
+
+  json missing = withWidth(0.0, 1.0);
+  missing["distributions"].erase(1);
+  const hs3::Error e = hs3::test::loadError(missing.dump());
+  CHECK(e.code() == hs3::ErrorCode::kUnknownName);
+  CHECK(e.path() == "distributions[0].samples[1].modifiers[0].constraint");
+}
+
+TEST_CASE("a shapesys constrains each bin by the distribution it names",
+          "[hs3][pitfalls]") {
+  // Background [3, 4] times gamma = [1.05, 0.9]; bin 0 is constrained by
+  // ROOT's Poisson(tau | gamma tau) with tau = 1 / 0.1^2 = 100, bin 1 by
+  // nothing (null): -(poisson([1 + 3 * 1.05, 2 + 4 * 0.9]).logpmf([0, 5])
+  // .sum() + poisson(105).logpmf(100)). A Poisson term on bin 1 as well
+  // (tau = 25) would give 11.932721786608845.
+  const json shapesys = {{"type", "shapesys"},
+                         {"name", "bkg_shape"},
+                         {"parameters", {"gamma_b0", "gamma_b1"}},
+                         {"constraints", {"gamma_b0Constraint", nullptr}},
+                         {"data", {{"vals", {0.1, 0.2}}}}};
+  const json poisson = {{"name", "gamma_b0Constraint"},
+                        {"type", "poisson_dist"},
+                        {"x", "nom_gamma_b0"},
+                        {"mean", "gamma_b0_poisMean"}};
+  const json poisMean = {{"name", "gamma_b0_poisMean"},
+                         {"type", "product"},
+                         {"factors", {"gamma_b0", "gamma_b0_tau"}}};
+  const auto model = load(twoBinChannel(
+      json::array({shapesys}), json::array({poisson}), json::array({poisMean}),
+      {{"mu", 1.0},
+       {"gamma_b0", 1.05},
+       {"gamma_b1", 0.9},
+       {"nom_gamma_b0", 100.0},
+       {"gamma_b0_tau", 100.0}}));
+  CHECK(nll(model) == Approx(9.266999293887679).epsilon(1e-12));
+  CHECK(worstGradientError(model, model->initialValues()) < 1e-6);
+
+  json wrongLength =
+      twoBinChannel(json::array({shapesys}), json::array({poisson}),
+                    json::array({poisMean}), {});
+  wrongLength["distributions"][0]["samples"][1]["modifiers"][0]["constraints"] =
+      json::array({"gamma_b0Constraint"});
+  const hs3::Error e = hs3::test::loadError(wrongLength.dump());
+  CHECK(e.code() == hs3::ErrorCode::kShapeMismatch);
+  CHECK(e.path() == "distributions[0].samples[1].modifiers[0].constraints");
 }
 
 TEST_CASE("a Poisson count of zero is -lambda", "[hs3][pitfalls]") {

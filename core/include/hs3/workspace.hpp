@@ -45,7 +45,15 @@ enum class Interpolation {
 
 // The constraint an HS3 file asks for; kDefault keeps pyhf's rule for the
 // modifier type. kConst leaves the parameter fixed and unconstrained.
-enum class ModifierConstraint { kDefault, kGaussian, kPoisson, kConst };
+// kExternal leaves it free: a distribution of the file, evaluated beside
+// the channels, constrains it.
+enum class ModifierConstraint {
+  kDefault,
+  kGaussian,
+  kPoisson,
+  kConst,
+  kExternal
+};
 
 struct Modifier {
   std::string name;

@@ -65,8 +65,13 @@ struct ObjectSpec {
 struct HistFactoryChannel {
   Channel channel;
   std::vector<Axis> axes;
-  // Lumi-like normfactors constrained by a named Gaussian distribution.
-  std::map<std::string, std::string> constraintPdfs;  // parameter -> pdf
+  // Parameters whose modifier names the distribution that constrains them
+  // (newest ROOT); an empty name leaves the parameter unconstrained.
+  struct NamedConstraint {
+    std::string distribution;
+    std::string path;  // where the file names it
+  };
+  std::map<std::string, NamedConstraint> constraintPdfs;  // by parameter
 };
 
 struct DataSet {

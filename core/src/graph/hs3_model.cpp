@@ -324,7 +324,11 @@ HistFactorySplit splitHistFactory(const Document& doc, const Settings& settings,
   if (target.analysis && !target.analysis->pois.empty()) {
     measurement.poi = target.analysis->pois.front();
   }
-  std::map<std::string, std::pair<double, double>> lumis;
+  // Parameters constrained by a named Gaussian (nominal, width), which the
+  // channels carry as their own constraint, and the other constraint
+  // distributions, which the graph evaluates beside the channels.
+  std::map<std::string, std::pair<double, double>> gaussians;
+  std::vector<std::string> external;
   for (const auto& [distName, dataName] : channelPairs) {
     const HistFactoryChannel& hf = doc.channels.at(distName);
     const DataSet* data = findNamed(doc.data, dataName);
@@ -344,10 +348,27 @@ HistFactorySplit splitHistFactory(const Document& doc, const Settings& settings,
                       " bins but channel '" + distName + "' has " +
                       std::to_string(channel.samples.front().data.size()));
     }
-    for (const auto& [parameter, pdf] : hf.constraintPdfs) {
+    std::set<std::string> scalarModifiers;
+    for (const Sample& s : channel.samples) {
+      for (const Modifier& m : s.modifiers) {
+        if (m.parameterNames.empty()) scalarModifiers.insert(m.name);
+      }
+    }
+    for (const auto& [parameter, named] : hf.constraintPdfs) {
+      if (named.distribution.empty()) continue;
+      if (!findNamed(doc.distributions, named.distribution)) {
+        throw Error(ErrorCode::kUnknownName, named.path,
+                    "no distribution named '" + named.distribution +
+                        "' (the constraint of '" + parameter + "')");
+      }
       double nominal = 1.0, sigma = 0.0;
-      if (gaussianConstraint(doc, settings, pdf, parameter, nominal, sigma)) {
-        lumis[parameter] = {nominal, sigma};
+      if (scalarModifiers.count(parameter) &&
+          gaussianConstraint(doc, settings, named.distribution, parameter,
+                             nominal, sigma)) {
+        gaussians[parameter] = {nominal, sigma};
+      } else if (std::find(external.begin(), external.end(),
+                           named.distribution) == external.end()) {
+        external.push_back(named.distribution);
       }
     }
     ws.observations.push_back({channel.name, data->contents, data->path});
@@ -382,18 +403,25 @@ HistFactorySplit splitHistFactory(const Document& doc, const Settings& settings,
         }
         // The Gaussian terms of normsys and histosys are already part of
         // the HistFactory model; a constrained normfactor is a luminosity.
-        if (isNormFactor) lumis[parameter] = {nominal, sigma};
+        if (isNormFactor) gaussians[parameter] = {nominal, sigma};
       }
     }
     // Any other term is evaluated by the graph, beside the channels.
     if (!handled) split.aux.push_back(aux);
   }
+  for (const std::string& pdf : external) {
+    if (std::find(split.aux.begin(), split.aux.end(), pdf) == split.aux.end()) {
+      split.aux.push_back(pdf);
+    }
+  }
   for (Channel& c : ws.channels) {
     for (Sample& s : c.samples) {
       for (Modifier& m : s.modifiers) {
-        if (m.type == ModifierType::kNormFactor && lumis.count(m.name)) {
-          m.type = ModifierType::kLumi;
-        }
+        if (!gaussians.count(m.name)) continue;
+        // The channels build this Gaussian themselves, with the nominal
+        // and width set below.
+        m.constraint = ModifierConstraint::kDefault;
+        if (m.type == ModifierType::kNormFactor) m.type = ModifierType::kLumi;
       }
     }
   }
@@ -429,9 +457,9 @@ HistFactorySplit splitHistFactory(const Document& doc, const Settings& settings,
       if (allConst) config.fixed = true;
     }
     if (bounds.size() == names.size()) config.bounds = bounds;
-    if (lumis.count(set)) {
-      config.auxdata = std::vector<double>{lumis[set].first};
-      config.sigmas = std::vector<double>{lumis[set].second};
+    if (gaussians.count(set)) {
+      config.auxdata = std::vector<double>{gaussians[set].first};
+      config.sigmas = std::vector<double>{gaussians[set].second};
     }
     measurement.parameters.push_back(std::move(config));
   }

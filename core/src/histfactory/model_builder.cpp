@@ -237,6 +237,9 @@ void applyRequestedConstraint(SetDraft& set) {
       set.constraint = ConstraintKind::kNone;
       set.fixed.assign(set.count, true);
       return;
+    case ModifierConstraint::kExternal:
+      set.constraint = ConstraintKind::kNone;
+      return;
     case ModifierConstraint::kPoisson:
       if (set.constraint != ConstraintKind::kGaussian) return;
       set.factors.assign(set.count, 1.0);

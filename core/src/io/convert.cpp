@@ -79,6 +79,34 @@ std::string writeHs3(const Workspace& ws, const Model& model) {
   Json names = Json::array();
   Json dataNames = Json::array();
   Json extraPoints = Json::array();
+  // The Gaussian constraint of `parameter` as a distribution of its own,
+  // the way newest ROOT writes one: its name.
+  auto gaussianNamed = [&](const std::string& parameter) {
+    const Constraint& k = model.constraints()[model.parameterIndex(parameter)];
+    const std::string pdf = parameter + "Constraint";
+    const std::string nominal = "nom_" + parameter;
+    bool written = false;
+    for (const Json& d : distributions) written = written || d["name"] == pdf;
+    if (!written) {
+      distributions.push_back(Json{{"name", pdf},
+                                   {"type", "gaussian_dist"},
+                                   {"x", parameter},
+                                   {"mean", nominal},
+                                   {"sigma", k.sigma}});
+      extraPoints.push_back(
+          Json{{"name", nominal}, {"value", k.auxdata}, {"const", true}});
+    }
+    return pdf;
+  };
+  // A normsys or histosys says "Gauss" for N(0, 1) and names any other.
+  auto alphaConstraint = [&](const std::string& parameter) {
+    const Constraint& k = model.constraints()[model.parameterIndex(parameter)];
+    if (k.kind == ConstraintKind::kGaussian &&
+        (k.auxdata != 0.0 || k.sigma != 1.0)) {
+      return gaussianNamed(parameter);
+    }
+    return std::string(constraintWord(model, parameter));
+  };
   for (const Channel& c : ws.channels) {
     Json samples = Json::array();
     std::string statWord = "Gauss";
@@ -91,38 +119,21 @@ std::string writeHs3(const Workspace& ws, const Model& model) {
           case ModifierType::kNormFactor:
             j["parameter"] = m.name;
             break;
-          case ModifierType::kLumi: {
-            const std::size_t i = model.parameterIndex(m.name);
-            const Constraint& k = model.constraints()[i];
-            const std::string pdf = "lumiConstraint_" + m.name;
-            const std::string nominal = "nominal_" + m.name;
+          case ModifierType::kLumi:
             j["type"] = "normfactor";
             j["parameter"] = m.name;
-            j["constraint_name"] = pdf;
-            bool written = false;
-            for (const Json& d : distributions)
-              written = written || d["name"] == pdf;
-            if (!written) {
-              distributions.push_back(Json{{"name", pdf},
-                                           {"type", "gaussian_dist"},
-                                           {"x", m.name},
-                                           {"mean", nominal},
-                                           {"sigma", k.sigma}});
-              extraPoints.push_back(Json{
-                  {"name", nominal}, {"value", k.auxdata}, {"const", true}});
-            }
+            j["constraint_name"] = gaussianNamed(m.name);
             break;
-          }
           case ModifierType::kNormSys:
             j["parameter"] = m.name;
-            j["constraint"] = constraintWord(model, m.name);
+            j["constraint"] = alphaConstraint(m.name);
             j["data"] = {{"hi", m.hi}, {"lo", m.lo}};
             if (m.interpolation)
               j["interpolation"] = interpolationName(*m.interpolation);
             break;
           case ModifierType::kHistoSys:
             j["parameter"] = m.name;
-            j["constraint"] = constraintWord(model, m.name);
+            j["constraint"] = alphaConstraint(m.name);
             j["data"] = {{"hi", {{"contents", m.hiData}}},
                          {"lo", {{"contents", m.loData}}}};
             if (m.interpolation)
@@ -247,12 +258,15 @@ std::string writePyhf(const Workspace& ws, const Model& model) {
         }
         const bool poissonStat = m.type == ModifierType::kStatError &&
                                  m.constraint == ModifierConstraint::kPoisson;
-        if (!warned && (m.interpolation || poissonStat ||
-                        m.constraint == ModifierConstraint::kConst)) {
+        const bool ownConstraint =
+            m.constraint == ModifierConstraint::kConst ||
+            m.constraint == ModifierConstraint::kExternal;
+        if (!warned && (m.interpolation || poissonStat || ownConstraint)) {
           HS3_LOG(kWarning, "convert")
-              << "pyhf has no per-modifier interpolation codes or Poisson "
-              << "staterror constraints; '" << m.name << "' and others like "
-              << "it take pyhf's defaults, so the likelihood changes";
+              << "pyhf has no per-modifier interpolation codes, Poisson "
+              << "staterror constraints, fixed or unconstrained modifiers; '"
+              << m.name << "' and others like it take pyhf's defaults, so "
+              << "the likelihood changes";
           warned = true;
         }
         modifiers.push_back(std::move(j));
@@ -281,8 +295,13 @@ std::string writePyhf(const Workspace& ws, const Model& model) {
     config["inits"] = inits;
     config["bounds"] = bounds;
     if (allFixed) config["fixed"] = true;
-    if (set.type == std::string("lumi")) {
-      const Constraint& k = model.constraints()[set.first];
+    // A lumi always states its Gaussian; a normsys or histosys only when
+    // the HS3 file gave it another one than N(0, 1).
+    const Constraint& k = model.constraints()[set.first];
+    const std::string type = set.type;
+    const bool alpha = type == "normsys" || type == "histosys";
+    if (type == "lumi" || (alpha && k.kind == ConstraintKind::kGaussian &&
+                           (k.auxdata != 0.0 || k.sigma != 1.0))) {
       config["auxdata"] = Json::array({k.auxdata});
       config["sigmas"] = Json::array({k.sigma});
     }

@@ -252,19 +252,21 @@ std::optional<Interpolation> readInterpolation(const JsonNode& node,
   return std::nullopt;
 }
 
-ModifierConstraint readConstraintWord(const JsonNode& node,
-                                      ModifierConstraint fallback) {
-  if (!node.raw().is_string()) return fallback;
-  const std::string word = node.string();
+// The legacy words for a constraint; anything else names a distribution.
+std::optional<ModifierConstraint> constraintWord(const std::string& word) {
   if (word == "Gauss" || word == "Gaussian" || word == "LogNormal" ||
       word == "Lognormal") {
     return ModifierConstraint::kGaussian;
   }
   if (word == "Poisson") return ModifierConstraint::kPoisson;
   if (word == "Const") return ModifierConstraint::kConst;
-  // Newest ROOT names the constraint pdf instead; it is a Gaussian unless
-  // the file says otherwise in constraint_type.
-  return fallback;
+  return std::nullopt;
+}
+
+ModifierConstraint readConstraintWord(const JsonNode& node,
+                                      ModifierConstraint fallback) {
+  if (!node.raw().is_string()) return fallback;
+  return constraintWord(node.string()).value_or(fallback);
 }
 
 std::vector<std::string> binNames(const std::string& prefix,
@@ -350,25 +352,33 @@ graph::HistFactoryChannel readChannel(const JsonNode& node) {
           parameters.push_back(list->at(p).string());
         }
       }
-      auto constraintKey = [&](ModifierConstraint fallback) {
+      // The constraint of a one-parameter modifier: ROOT's newest files
+      // name a distribution (constraint_name, or constraint when it is no
+      // legacy word), older ones say a word.
+      auto constraintOf = [&](const std::string& parameter,
+                              ModifierConstraint fallback) {
+        for (const char* key : {"constraint_name", "constraint"}) {
+          auto c = m.find(key);
+          if (!c || !c->raw().is_string()) continue;
+          if (auto word = constraintWord(c->string())) return *word;
+          out.constraintPdfs[parameter] = {c->string(), c->path()};
+          return ModifierConstraint::kExternal;
+        }
         if (auto t = m.find("constraint_type")) {
           return readConstraintWord(*t, fallback);
         }
-        if (auto c = m.find("constraint"))
-          return readConstraintWord(*c, fallback);
         return fallback;
       };
       if (type == "normfactor") {
         modifier.type = ModifierType::kNormFactor;
         modifier.name = m.has("parameter") ? m.at("parameter").string() : label;
         if (m.has("name") && !m.has("parameter")) modifier.name = label;
-        for (const char* key : {"constraint_name", "constraint"}) {
-          if (auto c = m.find(key)) {
-            if (c->raw().is_string()) {
-              out.constraintPdfs[modifier.name] = c->string();
-            }
-          }
-        }
+        // A normfactor is free unless it names its constraint.
+        const bool named =
+            constraintOf(modifier.name, ModifierConstraint::kDefault) ==
+            ModifierConstraint::kExternal;
+        modifier.constraint = named ? ModifierConstraint::kExternal
+                                    : ModifierConstraint::kDefault;
       } else if (type == "normsys" || type == "histosys") {
         const bool normsys = type == "normsys";
         modifier.type =
@@ -395,7 +405,8 @@ graph::HistFactoryChannel readChannel(const JsonNode& node) {
         } else if (auto inData = d.find("interpolation")) {
           modifier.interpolation = readInterpolation(*inData, normsys);
         }
-        modifier.constraint = constraintKey(ModifierConstraint::kDefault);
+        modifier.constraint =
+            constraintOf(modifier.name, ModifierConstraint::kDefault);
       } else if (type == "staterror") {
         modifier.type = ModifierType::kStatError;
         modifier.name = "staterror_" + channel.name;
@@ -422,7 +433,32 @@ graph::HistFactoryChannel readChannel(const JsonNode& node) {
         modifier.parameterNames =
             parameters.empty() ? binNames("gamma_" + modifier.name, nbins)
                                : parameters;
-        modifier.constraint = constraintKey(ModifierConstraint::kDefault);
+        if (auto list = m.find("constraints"); list && !list->isNull()) {
+          // Newest ROOT: one distribution per bin, null for none.
+          list->requireArray();
+          if (list->size() != nbins) {
+            list->fail(ErrorCode::kShapeMismatch,
+                       "must name one constraint (or null) per bin (" +
+                           std::to_string(nbins) + ")");
+          }
+          for (std::size_t b = 0; b < nbins; ++b) {
+            const JsonNode entry = list->at(b);
+            out.constraintPdfs[modifier.parameterNames[b]] = {
+                entry.isNull() ? std::string() : entry.string(), entry.path()};
+          }
+          modifier.constraint = ModifierConstraint::kExternal;
+        } else if (auto c = m.find("constraint_type")) {
+          modifier.constraint =
+              readConstraintWord(*c, ModifierConstraint::kDefault);
+        } else if (auto word = m.find("constraint")) {
+          if (word->raw().is_string() && !constraintWord(word->string())) {
+            word->fail(ErrorCode::kSchema,
+                       "a shapesys constraint is a word (Gauss, Poisson, "
+                       "Const); per-bin distributions go in 'constraints'");
+          }
+          modifier.constraint =
+              readConstraintWord(*word, ModifierConstraint::kDefault);
+        }
       } else if (type == "shapefactor") {
         modifier.type = ModifierType::kShapeFactor;
         modifier.name = label.empty() ? "shapefactor_" + sample.name : label;
