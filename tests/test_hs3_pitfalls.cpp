@@ -490,6 +490,40 @@ TEST_CASE("a shapesys constrains each bin by the distribution it names",
   CHECK(e.path() == "distributions[0].samples[1].modifiers[0].constraints");
 }
 
+TEST_CASE("a custom modifier scales a sample by a function of the file",
+          "[hs3][pitfalls]") {
+  // Signal [1, 2] times mu = 1 and k = xs * br = 1.5 * 0.8 (a custom
+  // normalisation); background [3, 4] times 1 + a * obs at the bin centres
+  // 0.5 and 1.5 with a = 0.1 (a custom shape). nu = [4.35, 7.0], observed
+  // [2, 5]: -poisson(nu).logpmf(n).sum().
+  json doc = twoBinChannel(
+      json::array({{{"type", "custom"}, {"name", "slope"}}}), json::array(),
+      {{{"name", "k"}, {"type", "product"}, {"factors", {"xs", "br"}}},
+       {{"name", "slope"},
+        {"type", "generic_function"},
+        {"expression", "1 + a * obs"}}},
+      {{"mu", 1.0}, {"xs", 1.5}, {"br", 0.8}, {"a", 0.1}});
+  doc["distributions"][0]["samples"][0]["modifiers"].push_back(
+      {{"type", "custom"}, {"name", "k"}});
+  doc["data"][0]["contents"] = {2, 5};
+  const auto model = load(doc);
+  CHECK(nll(model) == Approx(4.16073648786424).epsilon(1e-12));
+  const std::vector<double> expected =
+      model->expectedData(model->initialValues());
+  REQUIRE(expected.size() == 2);
+  CHECK(expected[0] == Approx(4.35).epsilon(1e-14));
+  CHECK(expected[1] == Approx(7.0).epsilon(1e-14));
+  // The fit sees the function's parameters, not the factors.
+  CHECK(model->parameters().size() == 4);
+  CHECK(worstGradientError(model, model->initialValues()) < 1e-6);
+
+  json unknown = doc;
+  unknown["distributions"][0]["samples"][0]["modifiers"][1]["name"] = "nope";
+  const hs3::Error e = hs3::test::loadError(unknown.dump());
+  CHECK(e.code() == hs3::ErrorCode::kUnknownName);
+  CHECK(e.path() == "distributions[0].samples[0].modifiers[1]");
+}
+
 TEST_CASE("a Poisson count of zero is -lambda", "[hs3][pitfalls]") {
   // poisson_dist at x = 0: -poisson(2.5).logpmf(0) = 2.5, with no 0 ln 0.
   const auto model = load(single(

@@ -72,6 +72,16 @@ struct HistFactoryChannel {
     std::string path;  // where the file names it
   };
   std::map<std::string, NamedConstraint> constraintPdfs;  // by parameter
+  // ROOT's custom modifiers: a sample scaled by a function of the file,
+  // one factor (a normalisation) or one per bin (a shape, taken at the bin
+  // centres). Each is a shapefactor whose per-bin values the graph
+  // computes instead of the fit.
+  struct CustomFactor {
+    std::string modifier;  // the shapefactor's name in `channel`
+    std::string function;
+    std::string path;
+  };
+  std::vector<CustomFactor> customFactors;
 };
 
 struct DataSet {

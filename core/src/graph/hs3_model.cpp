@@ -22,18 +22,26 @@ struct ModelFactory {
   // `histFactory`, when set, is the model of the likelihood's
   // histfactory_dist channels: its parameters come first, with their sets
   // and constraints, and its aux data make the auxiliary data.
+  // Its sets named in `computed` (custom factors, which the graph computes)
+  // are left out.
   static void fill(Model& model, std::vector<Parameter> parameters,
                    std::vector<ChannelInfo> channels,
                    std::vector<double> observed, int poi,
                    const std::string& name, const ModelOptions& options,
                    std::shared_ptr<const graph::GeneralModel> general,
-                   const Model* histFactory) {
+                   const Model* histFactory,
+                   const std::set<std::string>& computed) {
     std::size_t first = 0;
     if (histFactory) {
-      model.sets_ = histFactory->sets_;
-      model.constraints_ = histFactory->constraints_;
+      for (const ParameterSet& set : histFactory->sets_) {
+        if (computed.count(set.name)) continue;
+        const auto from = histFactory->constraints_.begin() + set.first;
+        model.constraints_.insert(model.constraints_.end(), from,
+                                  from + set.count);
+        model.sets_.push_back({set.name, set.type, first, set.count});
+        first += set.count;
+      }
       model.auxdata_ = histFactory->auxdata_;
-      first = histFactory->size();
     }
     for (std::size_t i = first; i < parameters.size(); ++i) {
       model.sets_.push_back({parameters[i].name, "hs3", i, 1});
@@ -257,6 +265,33 @@ double valueOf(const Document& doc, const Settings& settings, const Ref& r) {
   return settings.parameter(r.name).init;
 }
 
+// The bins of `axes`, last axis fastest: each axis's coordinate of every
+// bin centre, and every bin's volume.
+struct BinGrid {
+  std::vector<std::vector<double>> centres;  // per axis
+  std::vector<double> volumes;
+};
+
+BinGrid binGrid(const std::vector<Axis>& axes) {
+  BinGrid grid;
+  grid.centres.resize(axes.size());
+  std::size_t total = 1;
+  for (const Axis& a : axes) total *= a.bins();
+  for (std::size_t i = 0; i < total; ++i) {
+    std::size_t rest = i;
+    double volume = 1.0;
+    for (std::size_t d = axes.size(); d-- > 0;) {
+      const Axis& a = axes[d];
+      const std::size_t bin = rest % a.bins();
+      rest /= a.bins();
+      grid.centres[d].push_back(0.5 * (a.edges[bin] + a.edges[bin + 1]));
+      volume *= a.edges[bin + 1] - a.edges[bin];
+    }
+    grid.volumes.push_back(volume);
+  }
+  return grid;
+}
+
 // A Gaussian constraint pdf on `parameter`: nominal and width.
 bool gaussianConstraint(const Document& doc, const Settings& settings,
                         const std::string& pdf, const std::string& parameter,
@@ -296,9 +331,15 @@ struct HistFactorySplit {
   // The other (distribution, data) pairs and aux terms.
   std::vector<std::pair<std::string, std::string>> pairs;
   std::vector<std::string> aux;
+  // The channels' custom factors with the axes of their channel.
+  struct Custom {
+    HistFactoryChannel::CustomFactor factor;
+    std::vector<Axis> axes;
+  };
+  std::vector<Custom> customs;
 
   bool isPureHistFactory() const {
-    return workspace && pairs.empty() && aux.empty();
+    return workspace && pairs.empty() && aux.empty() && customs.empty();
   }
 };
 
@@ -370,6 +411,9 @@ HistFactorySplit splitHistFactory(const Document& doc, const Settings& settings,
                            named.distribution) == external.end()) {
         external.push_back(named.distribution);
       }
+    }
+    for (const auto& factor : hf.customFactors) {
+      split.customs.push_back({factor, hf.axes});
     }
     ws.observations.push_back({channel.name, data->contents, data->path});
     ws.channels.push_back(std::move(channel));
@@ -510,8 +554,19 @@ std::shared_ptr<const Model> buildHs3Model(const Document& doc,
   // settings; the graph shares them by name.
   std::vector<Parameter> parameters;
   std::map<std::string, std::size_t> indices;
+  // The custom factors' sets, whose values the graph computes: by name,
+  // their position in `split.customs`.
+  std::map<std::string, std::size_t> computed;
+  for (std::size_t k = 0; k < split.customs.size(); ++k) {
+    computed[split.customs[k].factor.modifier] = k;
+  }
   if (histFactory) {
-    parameters = histFactory->parameters();
+    for (const ParameterSet& set : histFactory->parameterSets()) {
+      if (computed.count(set.name)) continue;
+      for (std::size_t i = set.first; i < set.first + set.count; ++i) {
+        parameters.push_back(histFactory->parameters()[i]);
+      }
+    }
     for (std::size_t i = 0; i < parameters.size(); ++i) {
       if (!indices.emplace(parameters[i].name, i).second) {
         throw Error(ErrorCode::kDuplicateName, target.path,
@@ -577,22 +632,13 @@ std::shared_ptr<const Model> buildHs3Model(const Document& doc,
                       data->weights.end());
       term.length = data->entries.size();
     } else if (data->type == "binned") {
-      // Bin centres, last axis fastest, weighted by the contents: ROOT's
-      // evaluation of a continuous density on binned data.
+      // Bin centres weighted by the contents: ROOT's evaluation of a
+      // continuous density on binned data.
       term.binned = true;
       term.length = data->contents.size();
-      for (std::size_t i = 0; i < term.length; ++i) {
-        std::size_t rest = i;
-        double volume = 1.0;
-        for (std::size_t d = data->axes.size(); d-- > 0;) {
-          const Axis& a = data->axes[d];
-          const std::size_t bin = rest % a.bins();
-          rest /= a.bins();
-          columns[d].push_back(0.5 * (a.edges[bin] + a.edges[bin + 1]));
-          volume *= a.edges[bin + 1] - a.edges[bin];
-        }
-        term.volumes.push_back(volume);
-      }
+      BinGrid grid = binGrid(data->axes);
+      columns = std::move(grid.centres);
+      term.volumes = std::move(grid.volumes);
       observed.insert(observed.end(), data->contents.begin(),
                       data->contents.end());
     } else {
@@ -658,16 +704,44 @@ std::shared_ptr<const Model> buildHs3Model(const Document& doc,
     embedded->model = histFactory;
     embedded->mainOffset = 0;
     embedded->auxOffset = observed.size();
-    std::vector<NodeId> nodes;
-    // The channels read their parameters from x directly, so the node
-    // that tells the tape they changed is the parameter's own.
-    for (const Parameter& parameter : histFactory->parameters()) {
-      const std::size_t index = indices.at(parameter.name);
-      nodes.push_back(p.parameter(index));
-      embedded->parameters.push_back(index);
+    // A custom factor is its function at the bin centres of its channel
+    // (one value when it does not depend on the observables).
+    std::vector<NodeId> customNodes;
+    for (const auto& custom : split.customs) {
+      const BinGrid grid = binGrid(custom.axes);
+      Context& context = builder.newContext(grid.volumes.size());
+      for (std::size_t d = 0; d < custom.axes.size(); ++d) {
+        const Axis& axis = custom.axes[d];
+        context.bound[axis.name] = p.column(grid.centres[d]);
+        context.ranges[axis.name] = settings.range(axis);
+        context.edges[axis.name] = axis.edges;
+      }
+      customNodes.push_back(
+          builder.value(custom.factor.function, context, custom.factor.path));
+    }
+    auto inputOf = [&](NodeId node) {
+      auto& inputs = embedded->inputs;
+      auto it = std::find(inputs.begin(), inputs.end(), node);
+      if (it != inputs.end()) return std::size_t(it - inputs.begin());
+      inputs.push_back(node);
+      return inputs.size() - 1;
+    };
+    for (const ParameterSet& set : histFactory->parameterSets()) {
+      auto custom = computed.find(set.name);
+      for (std::size_t b = 0; b < set.count; ++b) {
+        if (custom == computed.end()) {
+          const std::size_t index =
+              indices.at(histFactory->parameters()[set.first + b].name);
+          embedded->sources.push_back({inputOf(p.parameter(index)), 0});
+        } else {
+          const NodeId node = customNodes[custom->second];
+          embedded->sources.push_back(
+              {inputOf(node), p.length(node) == 1 ? 0 : b});
+        }
+      }
     }
     general->histFactory = embedded;
-    general->histFactoryNode = p.histFactory(embedded, nodes);
+    general->histFactoryNode = p.histFactory(embedded);
     main = p.apply(Op::kAdd, {main, general->histFactoryNode});
   }
   // An aux term that is also a constraint factor of a channel, or listed
@@ -701,10 +775,12 @@ std::shared_ptr<const Model> buildHs3Model(const Document& doc,
     poi = static_cast<int>(it->second);
   }
   auto model = ModelFactory::make();
+  std::set<std::string> computedSets;
+  for (const auto& entry : computed) computedSets.insert(entry.first);
   ModelFactory::fill(*model, std::move(parameters), std::move(channels),
                      std::move(observed), poi,
                      target.analysis ? target.analysis->name : target.name,
-                     options, general, histFactory.get());
+                     options, general, histFactory.get(), computedSets);
   return model;
 }
 

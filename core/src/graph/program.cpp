@@ -455,15 +455,16 @@ NodeId Program::eventQuadrature(std::shared_ptr<const EventQuadrature> integral,
   return add(node, operands);
 }
 
-NodeId Program::histFactory(std::shared_ptr<const EmbeddedHistFactory> channels,
-                            const std::vector<NodeId>& parameters) {
+NodeId Program::histFactory(
+    std::shared_ptr<const EmbeddedHistFactory> channels) {
   Node node;
   node.op = Op::kHistFactory;
   node.index = static_cast<std::uint32_t>(histFactories_.size());
   // It reads the data vector, so it varies even without parameters.
   node.varies = true;
+  const std::vector<NodeId> inputs = channels->inputs;
   histFactories_.push_back(std::move(channels));
-  return add(node, parameters);
+  return add(node, inputs);
 }
 
 std::vector<std::size_t> Program::parameterIndices() const {
@@ -600,11 +601,14 @@ void Tape::evaluateNode(std::size_t i, const double* x, const double* data) {
                                                   out);
       return;
     }
-    case Op::kHistFactory:
+    case Op::kHistFactory: {
       // A sweep that is not fresh follows new data (or is the first).
       if (!fresh_) histFactories_[node.index]->setData(data);
-      out[0] = histFactories_[node.index]->logLikelihood(x);
+      std::vector<const double*> inputs(node.count);
+      for (std::size_t k = 0; k < node.count; ++k) inputs[k] = input(k);
+      out[0] = histFactories_[node.index]->logLikelihood(inputs);
       return;
+    }
     case Op::kCyclicConvolution:
       kernels::cyclicConvolution(input(0), input(1),
                                  program_->nodes_[in[0]].length, node.index, n,
@@ -846,9 +850,14 @@ void Tape::propagateNode(std::size_t i, double* grad) {
     case Op::kEventQuadrature:
       eventQuadratures_[node.index]->addGradient(adj, grad);
       return;
-    case Op::kHistFactory:
-      histFactories_[node.index]->addGradient(adj[0], grad);
+    case Op::kHistFactory: {
+      std::vector<double*> adjoints(node.count);
+      for (std::size_t k = 0; k < node.count; ++k) {
+        adjoints[k] = varies(k) ? adjoint(k) : nullptr;
+      }
+      histFactories_[node.index]->addGradient(adj[0], adjoints);
       return;
+    }
     case Op::kCyclicConvolution:
       kernels::cyclicConvolutionAdjoint(
           value(0), value(1), program_->nodes_[in[0]].length, node.index, n,

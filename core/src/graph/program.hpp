@@ -133,11 +133,9 @@ class Program {
                          const std::vector<NodeId>& parameters);
   // The positions in the parameter vector that this program reads.
   std::vector<std::size_t> parameterIndices() const;
-  // log L of HistFactory channels, recomputed when one of `parameters`
-  // (the parameter nodes of the channels' parameters) changed or the data
-  // did.
-  NodeId histFactory(std::shared_ptr<const EmbeddedHistFactory> channels,
-                     const std::vector<NodeId>& parameters);
+  // log L of HistFactory channels, recomputed when one of the channels'
+  // inputs changed or the data did.
+  NodeId histFactory(std::shared_ptr<const EmbeddedHistFactory> channels);
   // The cyclic convolution of two vectors of equal length n, `length`
   // values of it read from position `offset` on (kCyclicConvolution).
   NodeId cyclicConvolution(NodeId a, NodeId b, std::size_t length,

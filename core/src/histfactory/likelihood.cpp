@@ -354,7 +354,8 @@ std::string Likelihood::explainNonFinite(const double* x) {
       const graph::EmbeddedHistFactory& channels = *c.general->histFactory;
       Likelihood alone(channels.model, channels.dataOf(data_.data()));
       return "the histfactory_dist channels: " +
-             alone.explainNonFinite(channels.parametersOf(x).data());
+             alone.explainNonFinite(
+                 channels.parametersOf(*buffers_->tape).data());
     }
     for (const auto& term : c.general->terms) {
       const double* v = buffers_->tape->values(term.perEvent);
@@ -419,7 +420,7 @@ std::vector<double> Model::expectedData(
     if (const auto& channels = compiled_->general->histFactory) {
       // HistFactory channels: their main bins and aux data, as in pyhf.
       const std::vector<double> expected =
-          channels->model->expectedData(channels->parametersOf(params.data()));
+          channels->model->expectedData(channels->parametersOf(tape));
       const std::size_t main = channels->model->mainDataSize();
       std::copy(expected.begin(), expected.begin() + main,
                 out.begin() + channels->mainOffset);
@@ -468,8 +469,10 @@ std::vector<double> Model::expectedSampleYields(
     if (!channels) return expectedData(params);
     // The order of channels(): the HistFactory samples, then one entry per
     // bin of every other term.
+    Likelihood likelihood(shared_from_this(), observed_);
+    likelihood.logpdf(params.data());
     std::vector<double> out = channels->model->expectedSampleYields(
-        channels->parametersOf(params.data()));
+        channels->parametersOf(*likelihood.buffers_->tape));
     const std::vector<double> expected = expectedData(params);
     for (const auto& term : compiled_->general->terms) {
       out.insert(out.end(), expected.begin() + term.offset,

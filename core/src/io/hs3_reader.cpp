@@ -465,11 +465,23 @@ graph::HistFactoryChannel readChannel(const JsonNode& node) {
         modifier.parameterNames =
             parameters.empty() ? binNames("gamma_" + modifier.name, nbins)
                                : parameters;
+      } else if (type == "custom") {
+        const std::string function = m.at("name").string();
+        modifier.type = ModifierType::kShapeFactor;
+        modifier.name = "custom(" + function + ")@" + channel.name;
+        modifier.parameterNames = binNames(modifier.name, nbins);
+        bool known = false;
+        for (const auto& factor : out.customFactors) {
+          known = known || factor.modifier == modifier.name;
+        }
+        if (!known) {
+          out.customFactors.push_back({modifier.name, function, m.path()});
+        }
       } else {
         m.at("type").fail(ErrorCode::kUnknownType,
                           "unknown HistFactory modifier type '" + type +
                               "' (supported: normfactor, normsys, histosys, "
-                              "staterror, shapesys, shapefactor)");
+                              "staterror, shapesys, shapefactor, custom)");
       }
       if (!modifier.parameterNames.empty() &&
           modifier.parameterNames.size() != nbins) {
