@@ -367,38 +367,13 @@ TEST_CASE("HistFactory constraint words as ROOT and the spec spell them",
   // norm(0, 1).logpdf(0.5)) with nu = [1 + 3 f, 2 + 4 f]. ROOT's Const
   // leaves alpha fixed and unconstrained: the Gaussian term drops out.
   auto channel = [](const std::string& word) {
-    json normsys = {{"type", "normsys"},
-                    {"name", "ns"},
-                    {"parameter", "alpha_ns"},
-                    {"constraint", word},
-                    {"data", {{"hi", 1.1}, {"lo", 0.9}}}};
-    return json{
-        {"metadata", {{"hs3_version", "0.2"}}},
-        {"distributions",
-         {{{"name", "model_SR"},
-           {"type", "histfactory_dist"},
-           {"axes", {{{"name", "obs"}, {"min", 0}, {"max", 2}, {"nbins", 2}}}},
-           {"samples",
-            {{{"name", "sig"},
-              {"data", {{"contents", {1.0, 2.0}}}},
-              {"modifiers", {{{"type", "normfactor"}, {"parameter", "mu"}}}}},
-             {{"name", "bkg"},
-              {"data", {{"contents", {3.0, 4.0}}}},
-              {"modifiers", {normsys}}}}}}}},
-        {"data",
-         {{{"name", "obs_data"},
-           {"type", "binned"},
-           {"axes", {{{"name", "obs"}, {"min", 0}, {"max", 2}, {"nbins", 2}}}},
-           {"contents", {0, 5}}}}},
-        {"parameter_points",
-         {{{"name", "default_values"},
-           {"parameters",
-            {{{"name", "mu"}, {"value", 1.0}},
-             {{"name", "alpha_ns"}, {"value", 0.5}}}}}}},
-        {"likelihoods",
-         {{{"name", "L"},
-           {"distributions", {"model_SR"}},
-           {"data", {"obs_data"}}}}}};
+    const json normsys = {{"type", "normsys"},
+                          {"name", "ns"},
+                          {"parameter", "alpha_ns"},
+                          {"constraint", word},
+                          {"data", {{"hi", 1.1}, {"lo", 0.9}}}};
+    return twoBinChannel(json::array({normsys}), json::array(), json::array(),
+                         {{"mu", 1.0}, {"alpha_ns", 0.5}});
   };
   for (const std::string word : {"Gauss", "Lognormal", "LogNormal"}) {
     INFO(word);
