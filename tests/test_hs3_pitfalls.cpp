@@ -382,6 +382,11 @@ TEST_CASE("HistFactory constraint words as ROOT and the spec spell them",
   const auto fixed = load(channel("Const"));
   CHECK(nll(fixed) == Approx(6.012160129283348).epsilon(1e-12));
   CHECK(fixed->parameters()[fixed->parameterIndex("alpha_ns")].fixed);
+  // Converted HS3 to HS3, Const stays Const.
+  const auto again = hs3::parseModel(
+      hs3::convertModel(channel("Const").dump(), {}, "hs3", {}), {}, {});
+  CHECK(nll(again) == Approx(6.012160129283348).epsilon(1e-12));
+  CHECK(again->parameters()[again->parameterIndex("alpha_ns")].fixed);
 }
 
 TEST_CASE("newest ROOT names the distribution that constrains a modifier",
@@ -419,6 +424,31 @@ TEST_CASE("newest ROOT names the distribution that constrains a modifier",
           Approx(6.417951481928076).epsilon(1e-12));
   }
 
+  // A width that is a free parameter is fitted, not frozen: the graph
+  // evaluates that Gaussian, and s keeps its gradient.
+  json freeWidth = withWidth(0.0, 1.0);
+  freeWidth["distributions"][1]["sigma"] = "s";
+  freeWidth["parameter_points"][0]["parameters"].push_back(
+      {{"name", "s"}, {"value", 0.5}});
+  const auto fitted = load(freeWidth);
+  CHECK(nll(fitted) == Approx(6.737951481928076).epsilon(1e-12));
+  CHECK_FALSE(fitted->parameters()[fitted->parameterIndex("s")].fixed);
+  CHECK(worstGradientError(fitted, fitted->initialValues()) < 1e-6);
+
+  // ROOT keeps both terms when another modifier of alpha_ns builds its own
+  // N(0, 1), whichever sample comes first. With the normsys on both
+  // samples, nu = [4 f, 6 f]: -(poisson(nu).logpmf(n).sum() +
+  // norm(0, 1).logpdf(0.5) + norm(0, 0.5).logpdf(0.5)).
+  json ownFirst = withWidth(0.0, 0.5);
+  json own = normsys;
+  own.erase("constraint");
+  ownFirst["distributions"][0]["samples"][0]["modifiers"].push_back(own);
+  json namedFirst = ownFirst;
+  std::swap(namedFirst["distributions"][0]["samples"][0]["modifiers"][1],
+            namedFirst["distributions"][0]["samples"][1]["modifiers"][0]);
+  CHECK(nll(load(ownFirst)) == Approx(7.85088598813278).epsilon(1e-12));
+  CHECK(nll(load(namedFirst)) == Approx(7.85088598813278).epsilon(1e-12));
+
   json missing = withWidth(0.0, 1.0);
   missing["distributions"].erase(1);
   const hs3::Error e = hs3::test::loadError(missing.dump());
@@ -454,6 +484,20 @@ TEST_CASE("a shapesys constrains each bin by the distribution it names",
        {"gamma_b0_tau", 100.0}}));
   CHECK(nll(model) == Approx(9.266999293887679).epsilon(1e-12));
   CHECK(worstGradientError(model, model->initialValues()) < 1e-6);
+
+  // HS3 to HS3 keeps the free, unconstrained bin 1: pyhf's rules would
+  // give it a constraint. Without bin 0's Poisson term the value is
+  // -poisson([4.15, 5.6]).logpmf([0, 5]).sum().
+  json allFree =
+      twoBinChannel(json::array({shapesys}), json::array(), json::array(),
+                    {{"mu", 1.0}, {"gamma_b0", 1.05}, {"gamma_b1", 0.9}});
+  allFree["distributions"][0]["samples"][1]["modifiers"][0]["constraints"] = {
+      nullptr, nullptr};
+  const std::string again = hs3::convertModel(allFree.dump(), {}, "hs3", {});
+  for (const std::string& text : {allFree.dump(), again}) {
+    CHECK(nll(hs3::parseModel(text, {}, {})) ==
+          Approx(5.923658754076528).epsilon(1e-12));
+  }
 
   json wrongLength =
       twoBinChannel(json::array({shapesys}), json::array({poisson}),
@@ -496,7 +540,28 @@ TEST_CASE("a custom modifier scales a sample by a function of the file",
   unknown["distributions"][0]["samples"][0]["modifiers"][1]["name"] = "nope";
   const hs3::Error e = hs3::test::loadError(unknown.dump());
   CHECK(e.code() == hs3::ErrorCode::kUnknownName);
-  CHECK(e.path() == "distributions[0].samples[0].modifiers[1]");
+  CHECK(e.path() == "distributions[0].samples[0].modifiers[1].name");
+}
+
+TEST_CASE("a parameter constant in any point is a global observable",
+          "[hs3][pitfalls]") {
+  // ROOT writes nom_m as const only in its "nominal" point; fits hold it
+  // constant all the same. Said explicitly in the chosen point, the
+  // chosen point wins.
+  json doc = single(json::array({gaussian("p", "x", "m", 1.0),
+                                 gaussian("mConstraint", "nom_m", "m", 1.0)}),
+                    unbinned("x", -5, 5, {1.0, 2.0}),
+                    point({{"m", 0.5}, {"nom_m", 0.0}}));
+  doc["parameter_points"].push_back(
+      {{"name", "nominal"},
+       {"parameters", {{{"name", "nom_m"}, {"value", 0.0}, {"const", true}}}}});
+  doc["likelihoods"][0]["aux_distributions"] = {"mConstraint"};
+  const auto model = load(doc);
+  CHECK(model->parameters()[model->parameterIndex("nom_m")].fixed);
+  CHECK_FALSE(model->parameters()[model->parameterIndex("m")].fixed);
+  doc["parameter_points"][0]["parameters"][1]["const"] = false;
+  const auto freed = load(doc);
+  CHECK_FALSE(freed->parameters()[freed->parameterIndex("nom_m")].fixed);
 }
 
 TEST_CASE("a Poisson count of zero is -lambda", "[hs3][pitfalls]") {

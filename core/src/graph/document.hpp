@@ -111,7 +111,7 @@ struct DomainSpec {
 struct PointEntry {
   std::string name;
   double value = 0.0;
-  bool isConst = false;
+  std::optional<bool> isConst;  // unset when the entry does not say
 };
 
 struct PointSpec {

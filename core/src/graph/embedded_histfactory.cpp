@@ -29,26 +29,4 @@ void HistFactoryRun::setData(const double* data) {
   likelihood_.setData(embedded_->dataOf(data));
 }
 
-double HistFactoryRun::logLikelihood(const std::vector<const double*>& inputs) {
-  for (std::size_t k = 0; k < x_.size(); ++k) {
-    const auto& source = embedded_->sources[k];
-    x_[k] = inputs[source.input][source.element];
-  }
-  return -likelihood_.value(x_.data());
-}
-
-void HistFactoryRun::addGradient(double seed,
-                                 const std::vector<double*>& adjoints) {
-  if (seed == 0) return;
-  // The Likelihood's buffers still hold the evaluation at x_: the Tape asks
-  // for a gradient only after a forward sweep at the same values.
-  likelihood_.gradientAtLastPoint(x_.data(), gradient_.data());
-  for (std::size_t k = 0; k < x_.size(); ++k) {
-    const auto& source = embedded_->sources[k];
-    if (double* adjoint = adjoints[source.input]) {
-      adjoint[source.element] -= seed * gradient_[k];
-    }
-  }
-}
-
 }  // namespace hs3::graph

@@ -1,8 +1,10 @@
 // HistFactory channels as one node of a general Program, for HS3
 // likelihoods that pair histfactory_dist channels with other distributions
 // or add aux terms HistFactory has no word for. The channels keep the
-// HistFactory kernel (Model::build, its fused value and analytic gradient);
-// the rest of the graph shares their parameters by name.
+// HistFactory kernel (Model::build, its fused value and analytic gradient)
+// and read their parameters from nodes of the graph: the parameters the
+// rest of the graph shares by name, and the functions that give a custom
+// factor its values.
 //
 // EmbeddedHistFactory describes the node and belongs to the Program, which
 // stays immutable. Each Tape owns a HistFactoryRun: a Likelihood of the
@@ -11,9 +13,10 @@
 //
 //   auto channels = std::make_shared<EmbeddedHistFactory>();
 //   channels->model = Model::build(workspace);
-//   channels->inputs = {muNode, customNode};  // nodes it reads
-//   channels->sources = {{0, 0}, {1, 0}, {1, 1}};  // model parameter <- value
-//   channels->auxOffset = mainBins;    // its aux data in the data vector
+//   channels->inputs = {muNode, customNode};       // the nodes it reads
+//   channels->sources = {{0, 0}, {1, 0}, {1, 1}};  // per model parameter
+//   channels->mainOffset = 0;                      // its bins in the data
+//   channels->auxOffset = mainBins;                // its aux data there
 //   NodeId logL = program.histFactory(channels);
 #pragma once
 
@@ -58,13 +61,32 @@ class HistFactoryRun {
 
   // Takes the channels' slices of a new data vector of the graph.
   void setData(const double* data);
-  // log L of the channels and their constraint terms, reading the values
-  // of the inputs.
-  double logLikelihood(const std::vector<const double*>& inputs);
-  // Adds seed * d log L / d(input) to the adjoints of the inputs (null for
-  // an input that does not vary), at the values of the last call of
-  // logLikelihood.
-  void addGradient(double seed, const std::vector<double*>& adjoints);
+  // log L of the channels and their constraint terms; input(k) gives the
+  // values of input k.
+  template <typename Input>
+  double logLikelihood(Input input) {
+    for (std::size_t k = 0; k < x_.size(); ++k) {
+      const auto& source = embedded_->sources[k];
+      x_[k] = input(source.input)[source.element];
+    }
+    return -likelihood_.value(x_.data());
+  }
+  // Adds seed * d log L / d(input) to the adjoints of the inputs, at the
+  // values of the last call of logLikelihood; adjoint(k) gives those of
+  // input k, null for an input that does not vary.
+  template <typename Adjoint>
+  void addGradient(double seed, Adjoint adjoint) {
+    if (seed == 0) return;
+    // The Likelihood's buffers still hold the evaluation at x_: the Tape
+    // asks for a gradient only after a forward sweep at the same values.
+    likelihood_.gradientAtLastPoint(x_.data(), gradient_.data());
+    for (std::size_t k = 0; k < x_.size(); ++k) {
+      const auto& source = embedded_->sources[k];
+      if (double* a = adjoint(source.input)) {
+        a[source.element] -= seed * gradient_[k];
+      }
+    }
+  }
 
  private:
   const EmbeddedHistFactory* embedded_;

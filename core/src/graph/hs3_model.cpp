@@ -224,9 +224,18 @@ class Settings {
     }
     if (entry) {
       p.init = entry->value;
-      p.fixed = entry->isConst;
+      p.fixed = entry->isConst.value_or(false);
     } else if (std::isfinite(p.lower) && std::isfinite(p.upper)) {
       p.init = 0.5 * (p.lower + p.upper);
+    }
+    // ROOT marks a global observable (nom_alpha, nominalLumi) constant in
+    // one point ("nominal") and leaves it unsaid in default_values; it is
+    // constant in ROOT's fits all the same.
+    if (!entry || !entry->isConst) {
+      for (const PointSpec& other : doc_.points) {
+        const PointEntry* e = findNamed(other.parameters, name);
+        if (e && e->isConst.value_or(false)) p.fixed = true;
+      }
     }
     return p;
   }
@@ -255,16 +264,6 @@ class Settings {
   const DomainSpec* defaultDomain_ = nullptr;
 };
 
-double valueOf(const Document& doc, const Settings& settings, const Ref& r) {
-  if (r.isNumber()) return r.number;
-  if (!settings.isKnown(r.name)) {
-    throw Error(ErrorCode::kUnknownName, "",
-                "'" + r.name + "' has no value in the parameter points");
-  }
-  (void)doc;
-  return settings.parameter(r.name).init;
-}
-
 // The bins of `axes`, last axis fastest: each axis's coordinate of every
 // bin centre, and every bin's volume.
 struct BinGrid {
@@ -292,13 +291,24 @@ BinGrid binGrid(const std::vector<Axis>& axes) {
   return grid;
 }
 
-// A Gaussian constraint pdf on `parameter`: nominal and width.
-bool gaussianConstraint(const Document& doc, const Settings& settings,
-                        const std::string& pdf, const std::string& parameter,
-                        double& nominal, double& sigma) {
+// A distribution seen as the constraint of `parameter`. A Gaussian on it
+// (as its x or its mean) whose other side and width are numbers or
+// parameters of the file, the width a constant one, the HistFactory
+// channels can build themselves, with the other side as a global
+// observable at its value; any other Gaussian on it only the graph can.
+struct GaussianConstraint {
+  enum Kind { kNotOnParameter, kBuildable, kGraphOnly } kind = kNotOnParameter;
+  double nominal = 0.0;
+  double sigma = 1.0;
+};
+
+GaussianConstraint gaussianOn(const Document& doc, const Settings& settings,
+                              const std::string& pdf,
+                              const std::string& parameter) {
+  GaussianConstraint out;
   const ObjectSpec* spec = findNamed(doc.distributions, pdf);
   if (!spec || (spec->type != "gaussian_dist" && spec->type != "normal_dist")) {
-    return false;
+    return out;
   }
   auto ref = [&](const char* key) -> const Ref& {
     auto it = spec->fields.find(key);
@@ -310,15 +320,24 @@ bool gaussianConstraint(const Document& doc, const Settings& settings,
   };
   const Ref& x = ref("x");
   const Ref& mean = ref("mean");
-  if (x.name == parameter) {
-    nominal = valueOf(doc, settings, mean);
-  } else if (mean.name == parameter) {
-    nominal = valueOf(doc, settings, x);
-  } else {
-    return false;
-  }
-  sigma = valueOf(doc, settings, ref("sigma"));
-  return true;
+  const Ref& sigma = ref("sigma");
+  const Ref* nominal = x.name == parameter      ? &mean
+                       : mean.name == parameter ? &x
+                                                : nullptr;
+  if (!nominal) return out;
+  out.kind = GaussianConstraint::kGraphOnly;
+  auto known = [&](const Ref& r) {
+    return r.isNumber() || settings.isKnown(r.name);
+  };
+  if (!known(*nominal) || !known(sigma)) return out;
+  if (!sigma.isNumber() && !settings.parameter(sigma.name).fixed) return out;
+  auto value = [&](const Ref& r) {
+    return r.isNumber() ? r.number : settings.parameter(r.name).init;
+  };
+  out.kind = GaussianConstraint::kBuildable;
+  out.nominal = value(*nominal);
+  out.sigma = value(sigma);
+  return out;
 }
 
 // A likelihood split into its histfactory_dist channels, which go through
@@ -370,6 +389,10 @@ HistFactorySplit splitHistFactory(const Document& doc, const Settings& settings,
   // distributions, which the graph evaluates beside the channels.
   std::map<std::string, std::pair<double, double>> gaussians;
   std::vector<std::string> external;
+  // (parameter, distribution) of the modifiers that name their constraint.
+  std::vector<std::pair<std::string, std::string>> named;
+  // Parameters whose constraint only the graph evaluates.
+  std::set<std::string> constrainedOutside;
   for (const auto& [distName, dataName] : channelPairs) {
     const HistFactoryChannel& hf = doc.channels.at(distName);
     const DataSet* data = findNamed(doc.data, dataName);
@@ -389,28 +412,14 @@ HistFactorySplit splitHistFactory(const Document& doc, const Settings& settings,
                       " bins but channel '" + distName + "' has " +
                       std::to_string(channel.samples.front().data.size()));
     }
-    std::set<std::string> scalarModifiers;
-    for (const Sample& s : channel.samples) {
-      for (const Modifier& m : s.modifiers) {
-        if (m.parameterNames.empty()) scalarModifiers.insert(m.name);
-      }
-    }
-    for (const auto& [parameter, named] : hf.constraintPdfs) {
-      if (named.distribution.empty()) continue;
-      if (!findNamed(doc.distributions, named.distribution)) {
-        throw Error(ErrorCode::kUnknownName, named.path,
-                    "no distribution named '" + named.distribution +
+    for (const auto& [parameter, constraint] : hf.constraintPdfs) {
+      if (constraint.distribution.empty()) continue;
+      if (!findNamed(doc.distributions, constraint.distribution)) {
+        throw Error(ErrorCode::kUnknownName, constraint.path,
+                    "no distribution named '" + constraint.distribution +
                         "' (the constraint of '" + parameter + "')");
       }
-      double nominal = 1.0, sigma = 0.0;
-      if (scalarModifiers.count(parameter) &&
-          gaussianConstraint(doc, settings, named.distribution, parameter,
-                             nominal, sigma)) {
-        gaussians[parameter] = {nominal, sigma};
-      } else if (std::find(external.begin(), external.end(),
-                           named.distribution) == external.end()) {
-        external.push_back(named.distribution);
-      }
+      named.emplace_back(parameter, constraint.distribution);
     }
     for (const auto& factor : hf.customFactors) {
       split.customs.push_back({factor, hf.axes});
@@ -418,40 +427,55 @@ HistFactorySplit splitHistFactory(const Document& doc, const Settings& settings,
     ws.observations.push_back({channel.name, data->contents, data->path});
     ws.channels.push_back(std::move(channel));
   }
-  std::set<std::string> modifierNames;
+  // The constraint of each parameter that some modifier builds itself
+  // (the first such request), and the one-parameter modifiers.
+  std::map<std::string, ModifierConstraint> own;
+  std::set<std::string> scalars;
   for (const Channel& c : ws.channels) {
     for (const Sample& s : c.samples) {
-      for (const Modifier& m : s.modifiers) modifierNames.insert(m.name);
+      for (const Modifier& m : s.modifiers) {
+        if (m.constraint != ModifierConstraint::kExternal) {
+          own.emplace(m.name, m.constraint);
+        }
+        if (m.parameterNames.empty()) scalars.insert(m.name);
+      }
+    }
+  }
+  auto addExternal = [&](const std::string& pdf) {
+    if (std::find(external.begin(), external.end(), pdf) == external.end()) {
+      external.push_back(pdf);
+    }
+  };
+  for (const auto& [parameter, pdf] : named) {
+    // Where other modifiers of the parameter build their own constraint
+    // as well, ROOT keeps both terms.
+    const GaussianConstraint g = gaussianOn(doc, settings, pdf, parameter);
+    if (scalars.count(parameter) && !own.count(parameter) &&
+        g.kind == GaussianConstraint::kBuildable) {
+      gaussians[parameter] = {g.nominal, g.sigma};
+    } else {
+      addExternal(pdf);
     }
   }
   for (const std::string& aux : target.aux) {
-    const ObjectSpec* spec = findNamed(doc.distributions, aux);
-    if (!spec) {
+    if (!findNamed(doc.distributions, aux)) {
       throw Error(ErrorCode::kUnknownName, target.path + ".aux_distributions",
                   "no distribution named '" + aux + "'");
     }
+    // A Gaussian on a modifier's parameter is that modifier's constraint
+    // (an older ROOT writes it both ways): the channels build it, or, when
+    // they cannot, only the graph does.
     bool handled = false;
-    for (const std::string& parameter : modifierNames) {
-      double nominal = 1.0, sigma = 0.0;
-      if (gaussianConstraint(doc, settings, aux, parameter, nominal, sigma)) {
+    for (const std::string& parameter : scalars) {
+      const GaussianConstraint g = gaussianOn(doc, settings, aux, parameter);
+      if (g.kind == GaussianConstraint::kBuildable) {
         handled = true;
-        bool isNormFactor = false;
-        for (const Channel& c : ws.channels) {
-          for (const Sample& s : c.samples) {
-            for (const Modifier& m : s.modifiers) {
-              isNormFactor =
-                  isNormFactor ||
-                  (m.name == parameter && m.type == ModifierType::kNormFactor);
-            }
-          }
-        }
-        // The Gaussian terms of normsys and histosys are already part of
-        // the HistFactory model; a constrained normfactor is a luminosity.
-        if (isNormFactor) gaussians[parameter] = {nominal, sigma};
+        gaussians[parameter] = {g.nominal, g.sigma};
+      } else if (g.kind == GaussianConstraint::kGraphOnly) {
+        constrainedOutside.insert(parameter);
       }
     }
-    // Any other term is evaluated by the graph, beside the channels.
-    if (!handled) split.aux.push_back(aux);
+    if (!handled) addExternal(aux);
   }
   for (const std::string& pdf : external) {
     if (std::find(split.aux.begin(), split.aux.end(), pdf) == split.aux.end()) {
@@ -461,11 +485,19 @@ HistFactorySplit splitHistFactory(const Document& doc, const Settings& settings,
   for (Channel& c : ws.channels) {
     for (Sample& s : c.samples) {
       for (Modifier& m : s.modifiers) {
-        if (!gaussians.count(m.name)) continue;
-        // The channels build this Gaussian themselves, with the nominal
-        // and width set below.
-        m.constraint = ModifierConstraint::kDefault;
-        if (m.type == ModifierType::kNormFactor) m.type = ModifierType::kLumi;
+        if (gaussians.count(m.name)) {
+          // The channels build this Gaussian themselves, with the nominal
+          // and width set below.
+          m.constraint = ModifierConstraint::kDefault;
+          if (m.type == ModifierType::kNormFactor) {
+            m.type = ModifierType::kLumi;
+          }
+        } else if (constrainedOutside.count(m.name)) {
+          m.constraint = ModifierConstraint::kExternal;
+        } else if (m.constraint == ModifierConstraint::kExternal &&
+                   own.count(m.name)) {
+          m.constraint = own.at(m.name);
+        }
       }
     }
   }

@@ -604,9 +604,7 @@ void Tape::evaluateNode(std::size_t i, const double* x, const double* data) {
     case Op::kHistFactory: {
       // A sweep that is not fresh follows new data (or is the first).
       if (!fresh_) histFactories_[node.index]->setData(data);
-      std::vector<const double*> inputs(node.count);
-      for (std::size_t k = 0; k < node.count; ++k) inputs[k] = input(k);
-      out[0] = histFactories_[node.index]->logLikelihood(inputs);
+      out[0] = histFactories_[node.index]->logLikelihood(input);
       return;
     }
     case Op::kCyclicConvolution:
@@ -850,14 +848,12 @@ void Tape::propagateNode(std::size_t i, double* grad) {
     case Op::kEventQuadrature:
       eventQuadratures_[node.index]->addGradient(adj, grad);
       return;
-    case Op::kHistFactory: {
-      std::vector<double*> adjoints(node.count);
-      for (std::size_t k = 0; k < node.count; ++k) {
-        adjoints[k] = varies(k) ? adjoint(k) : nullptr;
-      }
-      histFactories_[node.index]->addGradient(adj[0], adjoints);
+    case Op::kHistFactory:
+      histFactories_[node.index]->addGradient(
+          adj[0], [&](std::size_t k) -> double* {
+            return varies(k) ? adjoint(k) : nullptr;
+          });
       return;
-    }
     case Op::kCyclicConvolution:
       kernels::cyclicConvolutionAdjoint(
           value(0), value(1), program_->nodes_[in[0]].length, node.index, n,

@@ -57,10 +57,19 @@ std::vector<std::string> componentNames(const Workspace& ws, const Model& model,
   return out;
 }
 
-const char* constraintWord(const Model& model, const std::string& parameter) {
+// The word for the constraint of `parameter`: ROOT's Const for a fixed
+// parameter without one, and empty for a free one, which no word says.
+std::string constraintWord(const Model& model, const std::string& parameter) {
   const std::size_t i = model.parameterIndex(parameter);
-  return model.constraints()[i].kind == ConstraintKind::kPoisson ? "Poisson"
-                                                                 : "Gauss";
+  switch (model.constraints()[i].kind) {
+    case ConstraintKind::kPoisson:
+      return "Poisson";
+    case ConstraintKind::kGaussian:
+      return "Gauss";
+    case ConstraintKind::kNone:
+      break;
+  }
+  return model.parameters()[i].fixed ? "Const" : "";
 }
 
 Json axisOf(const Channel& c) {
@@ -157,9 +166,18 @@ std::string writeHs3(const Workspace& ws, const Model& model) {
             }
             const auto params = componentNames(ws, model, m, c.name);
             j["parameters"] = params;
-            j["constraint"] = params.empty()
-                                  ? "Poisson"
-                                  : constraintWord(model, params.front());
+            const std::string word =
+                params.empty() ? "Poisson"
+                               : constraintWord(model, params.front());
+            if (word.empty()) {
+              // Free bins without a constraint: newest ROOT's list of none.
+              j["constraints"] = Json::array();
+              for (std::size_t b = 0; b < params.size(); ++b) {
+                j["constraints"].push_back(nullptr);
+              }
+            } else {
+              j["constraint"] = word;
+            }
             j["data"] = {{"vals", relative}};
             break;
           }

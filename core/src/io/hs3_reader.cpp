@@ -373,12 +373,19 @@ graph::HistFactoryChannel readChannel(const JsonNode& node) {
         modifier.type = ModifierType::kNormFactor;
         modifier.name = m.has("parameter") ? m.at("parameter").string() : label;
         if (m.has("name") && !m.has("parameter")) modifier.name = label;
-        // A normfactor is free unless it names its constraint.
-        const bool named =
-            constraintOf(modifier.name, ModifierConstraint::kDefault) ==
-            ModifierConstraint::kExternal;
-        modifier.constraint = named ? ModifierConstraint::kExternal
-                                    : ModifierConstraint::kDefault;
+        // A normfactor is free unless it names its constraint: a word
+        // gives no nominal and width to build one from.
+        const ModifierConstraint requested =
+            constraintOf(modifier.name, ModifierConstraint::kDefault);
+        if (requested == ModifierConstraint::kExternal) {
+          modifier.constraint = requested;
+        } else if (requested != ModifierConstraint::kDefault) {
+          HS3_LOG(kWarning, "hs3")
+              << "normfactor '" << modifier.name << "' at " << m.path()
+              << " asks for a constraint by a word, which says neither its "
+              << "nominal nor its width; it stays unconstrained (name a "
+              << "distribution in constraint_name to constrain it)";
+        }
       } else if (type == "normsys" || type == "histosys") {
         const bool normsys = type == "normsys";
         modifier.type =
@@ -466,16 +473,19 @@ graph::HistFactoryChannel readChannel(const JsonNode& node) {
             parameters.empty() ? binNames("gamma_" + modifier.name, nbins)
                                : parameters;
       } else if (type == "custom") {
-        const std::string function = m.at("name").string();
+        // ROOT names the function by the modifier's name, else parameter.
+        const JsonNode function =
+            m.has("name") ? m.at("name") : m.at("parameter");
         modifier.type = ModifierType::kShapeFactor;
-        modifier.name = "custom(" + function + ")@" + channel.name;
+        modifier.name = "custom(" + function.string() + ")@" + channel.name;
         modifier.parameterNames = binNames(modifier.name, nbins);
         bool known = false;
         for (const auto& factor : out.customFactors) {
           known = known || factor.modifier == modifier.name;
         }
         if (!known) {
-          out.customFactors.push_back({modifier.name, function, m.path()});
+          out.customFactors.push_back(
+              {modifier.name, function.string(), function.path()});
         }
       } else {
         m.at("type").fail(ErrorCode::kUnknownType,
