@@ -32,7 +32,8 @@ namespace hs3 {
 
 namespace graph {
 class HistFactoryRun;
-}
+class Tape;
+}  // namespace graph
 
 const char* interpolationName(Interpolation code);
 // Parses "code0" ... "code4p" (also "0", "1", "2", "4", "4p").
@@ -117,6 +118,8 @@ class Model : public std::enable_shared_from_this<Model> {
   // Assembles general (non-HistFactory) HS3 models (graph/hs3_model.cpp).
   friend struct ModelFactory;
   Model();
+  // expectedData of a general model, read from a tape that evaluated it.
+  std::vector<double> generalExpectedData(const graph::Tape& tape) const;
 
   std::vector<Parameter> parameters_;
   std::vector<ParameterSet> sets_;

@@ -384,11 +384,9 @@ HistFactorySplit splitHistFactory(const Document& doc, const Settings& settings,
   if (target.analysis && !target.analysis->pois.empty()) {
     measurement.poi = target.analysis->pois.front();
   }
-  // Parameters constrained by a named Gaussian (nominal, width), which the
-  // channels carry as their own constraint, and the other constraint
-  // distributions, which the graph evaluates beside the channels.
+  // Parameters constrained by a Gaussian (nominal, width) that the
+  // channels build as their own constraint.
   std::map<std::string, std::pair<double, double>> gaussians;
-  std::vector<std::string> external;
   // (parameter, distribution) of the modifiers that name their constraint.
   std::vector<std::pair<std::string, std::string>> named;
   // Parameters whose constraint only the graph evaluates.
@@ -441,9 +439,10 @@ HistFactorySplit splitHistFactory(const Document& doc, const Settings& settings,
       }
     }
   }
+  // A term the graph evaluates beside the channels, counted once.
   auto addExternal = [&](const std::string& pdf) {
-    if (std::find(external.begin(), external.end(), pdf) == external.end()) {
-      external.push_back(pdf);
+    if (std::find(split.aux.begin(), split.aux.end(), pdf) == split.aux.end()) {
+      split.aux.push_back(pdf);
     }
   };
   for (const auto& [parameter, pdf] : named) {
@@ -476,11 +475,6 @@ HistFactorySplit splitHistFactory(const Document& doc, const Settings& settings,
       }
     }
     if (!handled) addExternal(aux);
-  }
-  for (const std::string& pdf : external) {
-    if (std::find(split.aux.begin(), split.aux.end(), pdf) == split.aux.end()) {
-      split.aux.push_back(pdf);
-    }
   }
   for (Channel& c : ws.channels) {
     for (Sample& s : c.samples) {

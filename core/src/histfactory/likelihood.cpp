@@ -408,46 +408,48 @@ std::string Likelihood::explainNonFinite(const double* x) {
   return "the constraint terms are not finite";
 }
 
+std::vector<double> Model::generalExpectedData(const graph::Tape& tape) const {
+  // Expected counts of each bin: the expected events (extended) or the
+  // observed total, times the density at the bin centre and its volume.
+  std::vector<double> out(observed_.size());
+  if (const auto& channels = compiled_->general->histFactory) {
+    // HistFactory channels: their main bins and aux data, as in pyhf.
+    const std::vector<double> expected =
+        channels->model->expectedData(channels->parametersOf(tape));
+    const std::size_t main = channels->model->mainDataSize();
+    std::copy(expected.begin(), expected.begin() + main,
+              out.begin() + channels->mainOffset);
+    std::copy(expected.begin() + main, expected.end(),
+              out.begin() + channels->auxOffset);
+  }
+  for (const auto& term : compiled_->general->terms) {
+    if (!term.binned) {
+      throw Error(ErrorCode::kInvalidArgument, "",
+                  "Asimov data are undefined for unbinned data set '" +
+                      term.data +
+                      "': expected data exist only for binned data");
+    }
+    double total = 0.0;
+    for (std::size_t i = 0; i < term.length; ++i) {
+      total += observed_[term.offset + i];
+    }
+    if (term.expected != graph::kNoNode) total = tape.value(term.expected);
+    const double* logf = tape.values(term.perEvent);
+    const bool scalar = compiled_->general->program.length(term.perEvent) == 1;
+    for (std::size_t i = 0; i < term.length; ++i) {
+      out[term.offset + i] =
+          total * std::exp(logf[scalar ? 0 : i]) * term.volumes[i];
+    }
+  }
+  return out;
+}
+
 std::vector<double> Model::expectedData(
     const std::vector<double>& params) const {
   if (compiled_->general) {
-    // Expected counts of each bin: the expected events (extended) or the
-    // observed total, times the density at the bin centre and its volume.
     Likelihood likelihood(shared_from_this(), observed_);
     likelihood.logpdf(params.data());
-    const graph::Tape& tape = *likelihood.buffers_->tape;
-    std::vector<double> out(observed_.size());
-    if (const auto& channels = compiled_->general->histFactory) {
-      // HistFactory channels: their main bins and aux data, as in pyhf.
-      const std::vector<double> expected =
-          channels->model->expectedData(channels->parametersOf(tape));
-      const std::size_t main = channels->model->mainDataSize();
-      std::copy(expected.begin(), expected.begin() + main,
-                out.begin() + channels->mainOffset);
-      std::copy(expected.begin() + main, expected.end(),
-                out.begin() + channels->auxOffset);
-    }
-    for (const auto& term : compiled_->general->terms) {
-      if (!term.binned) {
-        throw Error(ErrorCode::kInvalidArgument, "",
-                    "Asimov data are undefined for unbinned data set '" +
-                        term.data +
-                        "': expected data exist only for binned data");
-      }
-      double total = 0.0;
-      for (std::size_t i = 0; i < term.length; ++i) {
-        total += observed_[term.offset + i];
-      }
-      if (term.expected != graph::kNoNode) total = tape.value(term.expected);
-      const double* logf = tape.values(term.perEvent);
-      const bool scalar =
-          compiled_->general->program.length(term.perEvent) == 1;
-      for (std::size_t i = 0; i < term.length; ++i) {
-        out[term.offset + i] =
-            total * std::exp(logf[scalar ? 0 : i]) * term.volumes[i];
-      }
-    }
-    return out;
+    return generalExpectedData(*likelihood.buffers_->tape);
   }
   Likelihood likelihood(shared_from_this(), observed_);
   likelihood.logpdf(params.data());
@@ -471,9 +473,10 @@ std::vector<double> Model::expectedSampleYields(
     // bin of every other term.
     Likelihood likelihood(shared_from_this(), observed_);
     likelihood.logpdf(params.data());
-    std::vector<double> out = channels->model->expectedSampleYields(
-        channels->parametersOf(*likelihood.buffers_->tape));
-    const std::vector<double> expected = expectedData(params);
+    const graph::Tape& tape = *likelihood.buffers_->tape;
+    std::vector<double> out =
+        channels->model->expectedSampleYields(channels->parametersOf(tape));
+    const std::vector<double> expected = generalExpectedData(tape);
     for (const auto& term : compiled_->general->terms) {
       out.insert(out.end(), expected.begin() + term.offset,
                  expected.begin() + term.offset + term.length);
