@@ -601,12 +601,11 @@ void Tape::evaluateNode(std::size_t i, const double* x, const double* data) {
                                                   out);
       return;
     }
-    case Op::kHistFactory: {
+    case Op::kHistFactory:
       // A sweep that is not fresh follows new data (or is the first).
       if (!fresh_) histFactories_[node.index]->setData(data);
       out[0] = histFactories_[node.index]->logLikelihood(input);
       return;
-    }
     case Op::kCyclicConvolution:
       kernels::cyclicConvolution(input(0), input(1),
                                  program_->nodes_[in[0]].length, node.index, n,

@@ -72,6 +72,12 @@ std::string constraintWord(const Model& model, const std::string& parameter) {
   return model.parameters()[i].fixed ? "Const" : "";
 }
 
+// A Gaussian constraint other than pyhf's N(0, 1) of a normsys or histosys.
+bool otherThanStandardNormal(const Constraint& k) {
+  return k.kind == ConstraintKind::kGaussian &&
+         (k.auxdata != 0.0 || k.sigma != 1.0);
+}
+
 Json axisOf(const Channel& c) {
   const std::size_t nbins = c.samples.front().data.size();
   return Json{{"name", "obs_x_" + c.name},
@@ -110,10 +116,7 @@ std::string writeHs3(const Workspace& ws, const Model& model) {
   // A normsys or histosys says "Gauss" for N(0, 1) and names any other.
   auto alphaConstraint = [&](const std::string& parameter) {
     const Constraint& k = model.constraints()[model.parameterIndex(parameter)];
-    if (k.kind == ConstraintKind::kGaussian &&
-        (k.auxdata != 0.0 || k.sigma != 1.0)) {
-      return gaussianNamed(parameter);
-    }
+    if (otherThanStandardNormal(k)) return gaussianNamed(parameter);
     return std::string(constraintWord(model, parameter));
   };
   for (const Channel& c : ws.channels) {
@@ -318,8 +321,7 @@ std::string writePyhf(const Workspace& ws, const Model& model) {
     const Constraint& k = model.constraints()[set.first];
     const std::string type = set.type;
     const bool alpha = type == "normsys" || type == "histosys";
-    if (type == "lumi" || (alpha && k.kind == ConstraintKind::kGaussian &&
-                           (k.auxdata != 0.0 || k.sigma != 1.0))) {
+    if (type == "lumi" || (alpha && otherThanStandardNormal(k))) {
       config["auxdata"] = Json::array({k.auxdata});
       config["sigmas"] = Json::array({k.sigma});
     }
